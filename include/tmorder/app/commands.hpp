@@ -1,0 +1,17 @@
+#pragma once
+// The tmorder subcommands. Each registers its options on the CLI11 app and runs when chosen.
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace tmorder::app {
+
+/// The command line as typed, recorded in every output file's provenance.
+struct Invocation {
+  std::string command_line;
+};
+
+void register_info(CLI::App& app, const Invocation& inv);
+void register_build_model(CLI::App& app, const Invocation& inv);
+void register_correlations(CLI::App& app, const Invocation& inv);
+
+}  // namespace tmorder::app
