@@ -73,6 +73,18 @@ class Reader {
     return out;
   }
 
+  // Rejects keys outside `allowed`: a misspelt optional key (e.g. `coordinate`) would
+  // otherwise be silently ignored and change the model.
+  void known_keys(const toml::table& t, const std::string& prefix, const std::set<std::string>& allowed) const {
+    for (const auto& [k, v] : t) {
+      const std::string name(k.str());
+      if (allowed.count(name)) continue;
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      fail(&v, prefix + name, "unknown key; expected one of: " + list);
+    }
+  }
+
   const std::string& file() const { return file_; }
 
  private:
@@ -94,6 +106,7 @@ lattice::Structure inline_structure(const Reader& r, const toml::table& st) {
   const toml::node* pos = st.get("positions");
   const toml::array* plist = pos ? pos->as_array() : nullptr;
   if (!plist || plist->empty()) r.fail(pos ? pos : &st, "structure.positions", "expected a non-empty array of [x, y, z]");
+  if (!st.get("species")) r.fail(&st, "structure.species", "missing; expected an array of species labels, one per position");
   s.species = r.strings(st.get("species"), "structure.species");
   if (s.species.size() != plist->size())
     r.fail(st.get("species"), "structure.species", "has " + std::to_string(s.species.size()) + " entries, expected one per position (" +
@@ -189,11 +202,21 @@ ModelDefinition parse_model_definition(const std::string& text, const std::files
   def.source_text = text;
   def.source_sha256 = sha256_hex(text);
   const toml::table& model = r.table(root, "model", "model");
+  r.known_keys(model, "model.", {"name", "description"});
   def.name = r.string(model, "name", "model.name", true);
+  if (def.name.empty()) r.fail(model.get("name"), "model.name", "expected a non-empty string");
   def.description = r.string(model, "description", "model.description", false);
 
   const toml::table& st = r.table(root, "structure", "structure");
-  if (st.get("file") && st.get("positions")) r.fail(st.get("file"), "structure", "give either 'file' or an inline cell/positions/species, not both");
+  r.known_keys(st, "structure.", {"file", "format", "cell", "coordinates", "positions", "species"});
+  if (st.get("file")) {
+    for (const char* k : {"cell", "coordinates", "positions", "species"})
+      if (st.get(k))
+        r.fail(st.get("file"), "structure.file",
+               std::string("expected either 'file' or an inline cell/positions/species, not both (found '") + k + "' too)");
+  } else if (st.get("format")) {
+    r.fail(st.get("format"), "structure.format", "only meaningful with 'file'; expected 'file' or an inline cell/positions/species");
+  }
   def.parent.structure = st.get("file") ? file_structure(r, st, path) : inline_structure(r, st);
   const auto& s = def.parent.structure;
 
@@ -206,14 +229,22 @@ ModelDefinition parse_model_definition(const std::string& text, const std::files
     const toml::node* node = sub_arr->get(k);
     if (!node->is_table()) r.fail(node, key, "expected a table");
     const toml::table& t = *node->as_table();
+    r.known_keys(t, key + ".", {"name", "sites", "species"});
     lattice::Sublattice sub;
     sub.name = r.string(t, "name", key + ".name", true);
+    if (sub.name.empty()) r.fail(t.get("name"), key + ".name", "expected a non-empty string");
+    for (const auto& other : def.parent.sublattices)
+      if (other.name == sub.name) r.fail(t.get("name"), key + ".name", "sublattice name '" + sub.name + "' is used twice; expected unique names");
+    if (!t.get("species")) r.fail(&t, key + ".species", "missing; expected an array of at least 2 species");
     sub.species = r.strings(t.get("species"), key + ".species");
     if (sub.species.size() < 2) r.fail(t.get("species"), key + ".species", "expected at least 2 species (a site with one species is fixed: leave it out)");
     if (std::set<std::string>(sub.species.begin(), sub.species.end()).size() != sub.species.size())
       r.fail(t.get("species"), key + ".species", "lists a species twice");
+    if (!t.get("sites")) r.fail(&t, key + ".sites", "missing; expected a species label of the structure or an array of site indices");
     for (int site : select_sites(r, t.get("sites"), key + ".sites", s)) {
       auto& slot = def.parent.site_sublattice[static_cast<std::size_t>(site)];
+      // (slot == k: listed twice here; sublattice k is not in def.parent.sublattices yet)
+      if (slot == static_cast<int>(k)) r.fail(t.get("sites"), key + ".sites", "lists site " + std::to_string(site) + " twice");
       if (slot >= 0) r.fail(t.get("sites"), key + ".sites", "site " + std::to_string(site) + " already belongs to sublattice '" +
                                                                  def.parent.sublattices[static_cast<std::size_t>(slot)].name + "'");
       slot = static_cast<int>(k);
@@ -222,6 +253,7 @@ ModelDefinition parse_model_definition(const std::string& text, const std::files
   }
 
   const toml::table& clusters = r.table(root, "clusters", "clusters");
+  r.known_keys(clusters, "clusters.", {"cutoffs", "symprec"});
   def.cutoffs = read_cutoffs(r, clusters);
   if (const toml::node* sp = clusters.get("symprec")) {
     def.symprec = r.number(sp, "clusters.symprec");

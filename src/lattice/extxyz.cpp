@@ -5,91 +5,27 @@
 #include <Eigen/LU>
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <system_error>
 #include <utility>
 
 #include "tmorder/util/error.hpp"
+#include "tmorder/util/text.hpp"
 
 namespace tmorder::lattice {
 namespace {
 
 constexpr double kSingularDet = 1e-8;  // A^3; below this the cell cannot be inverted safely
 
-// ---- text helpers (the same rules as the POSCAR reader) ----
-
-// Splits on '\n' and drops a trailing '\r', so files written on Windows read the same.
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return lines;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
-
-bool is_blank(std::string_view line) { return std::all_of(line.begin(), line.end(), is_space); }
-
-std::vector<std::string_view> split_ws(std::string_view line) {
-  std::vector<std::string_view> tokens;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_space(line[i])) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && !is_space(line[i])) ++i;
-    if (i > start) tokens.push_back(line.substr(start, i - start));
-  }
-  return tokens;
-}
-
-// from_chars rejects a leading '+' and Fortran's 'D' exponent; normalise both first.
-// Returns nullopt if the token is not a number; an overflow comes back as infinity.
-std::optional<double> to_double(std::string_view token) {
-  std::string buffer(token);
-  if (!buffer.empty() && buffer.front() == '+') buffer.erase(0, 1);
-  if (buffer.empty() || buffer.front() == '+' || buffer.front() == '-') {
-    if (buffer.size() < 2 || buffer[1] == '+' || buffer[1] == '-') return std::nullopt;
-  }
-  std::replace_if(buffer.begin(), buffer.end(), [](char c) { return c == 'd' || c == 'D'; }, 'e');
-  double value = 0.0;
-  const char* end = buffer.data() + buffer.size();
-  const auto [ptr, ec] = std::from_chars(buffer.data(), end, value);
-  if (ec == std::errc::result_out_of_range) return HUGE_VAL;
-  if (ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
-}
-
-std::optional<long> to_long(std::string_view token) {
-  long value = 0;
-  const char* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, value);
-  if (ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string trim(std::string_view s) {
-  const auto tokens = split_ws(s);
-  if (tokens.empty()) return {};
-  return std::string(tokens.front().data(),
-                     static_cast<std::size_t>(tokens.back().data() + tokens.back().size() -
-                                              tokens.front().data()));
-}
+using text::is_blank;
+using text::is_space;
+using text::lower;
+using text::split_lines;
+using text::split_ws;
+using text::to_double;
+using text::to_long;
+using text::trim;
 
 /// Where an error is reported: the source name and a 1-based line number.
 struct Where {
@@ -389,19 +325,6 @@ class ExtxyzParser {
   std::size_t next_ = 0;
 };
 
-std::string read_text(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(located(path.string(), 0, "is a directory, expected an extxyz file"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(located(path.string(), 0, "cannot open file for reading"));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(located(path.string(), 0, "read error"));
-  return buffer.str();
-}
-
 // ---- writing ----
 
 // Shortest text that reads back to the same double, with a ".0" kept on integral values
@@ -452,7 +375,7 @@ std::vector<ExtxyzFrame> parse_extxyz(std::string_view text, const std::string& 
 }
 
 std::vector<ExtxyzFrame> read_extxyz(const std::filesystem::path& path) {
-  return parse_extxyz(read_text(path), path.string());
+  return parse_extxyz(text::read_file(path, "an extxyz file"), path.string());
 }
 
 std::string format_extxyz(const Structure& s, const std::map<std::string, std::string>& info) {

@@ -4,16 +4,13 @@
 
 #include <Eigen/LU>
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
-#include <system_error>
 #include <vector>
 
 #include "tmorder/util/error.hpp"
+#include "tmorder/util/text.hpp"
 
 namespace tmorder::lattice {
 namespace {
@@ -21,66 +18,13 @@ namespace {
 constexpr double kSingularDet = 1e-8;  // A^3; below this the cell cannot be inverted safely
 constexpr long kMaxCount = 1'000'000'000;  // keeps the sum of counts far from overflow
 
-// Splits on '\n' and drops a trailing '\r', so files written on Windows read the same.
-std::vector<std::string_view> split_lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return lines;
-}
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
-
-std::vector<std::string_view> split_ws(std::string_view line) {
-  std::vector<std::string_view> tokens;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_space(line[i])) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && !is_space(line[i])) ++i;
-    if (i > start) tokens.push_back(line.substr(start, i - start));
-  }
-  return tokens;
-}
-
-// from_chars rejects a leading '+' and Fortran's 'D' exponent, both of which VASP and
-// Fortran-written inputs use, so normalise those first. Returns nullopt if not a number.
-std::optional<double> to_double(std::string_view token) {
-  std::string buffer(token);
-  if (!buffer.empty() && buffer.front() == '+') buffer.erase(0, 1);
-  if (buffer.empty() || buffer.front() == '+' || buffer.front() == '-') {
-    if (buffer.size() < 2 || buffer[1] == '+' || buffer[1] == '-') return std::nullopt;
-  }
-  std::replace_if(buffer.begin(), buffer.end(), [](char c) { return c == 'd' || c == 'D'; }, 'e');
-  double value = 0.0;
-  const char* end = buffer.data() + buffer.size();
-  const auto [ptr, ec] = std::from_chars(buffer.data(), end, value);
-  if (ec == std::errc::result_out_of_range) return HUGE_VAL;  // reported as not finite
-  if (ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
-}
-
-std::optional<long> to_long(std::string_view token) {
-  long value = 0;
-  const char* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, value);
-  if (ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
-}
-
-bool looks_numeric(std::string_view token) { return to_double(token).has_value(); }
-
-std::string join(const std::vector<std::string_view>& tokens) {
-  std::string out;
-  for (const auto& t : tokens) out += (out.empty() ? "" : " ") + std::string(t);
-  return out;
-}
+using text::is_space;
+using text::join;
+using text::looks_numeric;
+using text::split_lines;
+using text::split_ws;
+using text::to_double;
+using text::to_long;
 
 // "Na_pv" -> "Na", "Ni/3a4b..." -> "Ni": VASP 6 writes POTCAR labels into CONTCAR.
 std::string strip_potcar_suffix(std::string_view name) {
@@ -292,19 +236,6 @@ class PoscarParser {
   long first_position_line_ = 9;
 };
 
-std::string read_text(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    throw InputError(located(path.string(), 0, "is a directory, expected a POSCAR file"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(located(path.string(), 0, "cannot open file for reading"));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw InputError(located(path.string(), 0, "read error"));
-  return buffer.str();
-}
-
 void check_writable(const Structure& s) {
   if (s.species.size() != s.frac.size()) {
     throw std::invalid_argument(fmt::format("format_poscar: {} species for {} positions",
@@ -338,7 +269,7 @@ Structure parse_poscar(std::string_view text, const std::string& source_name) {
 }
 
 Structure read_poscar(const std::filesystem::path& path) {
-  return parse_poscar(read_text(path), path.string());
+  return parse_poscar(text::read_file(path, "a POSCAR file"), path.string());
 }
 
 std::vector<std::size_t> poscar_site_order(const Structure& s) {
