@@ -21,8 +21,11 @@ class Reader {
  public:
   explicit Reader(std::string file) : file_(std::move(file)) {}
 
+  /// The document root: its "line" is meaningless, so messages about it carry none.
+  void set_root(const toml::table* root) { root_ = root; }
+
   [[noreturn]] void fail(const toml::node* node, const std::string& key, const std::string& what) const {
-    const long line = node ? static_cast<long>(node->source().begin.line) : 0;
+    const long line = node && node != root_ ? static_cast<long>(node->source().begin.line) : 0;
     throw InputError(located(file_, line, "key '" + key + "': " + what));
   }
 
@@ -89,6 +92,7 @@ class Reader {
 
  private:
   std::string file_;
+  const toml::table* root_ = nullptr;
 };
 
 lattice::Structure inline_structure(const Reader& r, const toml::table& st) {
@@ -183,7 +187,7 @@ std::vector<double> read_cutoffs(const Reader& r, const toml::table& clusters) {
 }  // namespace
 
 ModelDefinition parse_model_definition(const std::string& text, const std::filesystem::path& path) {
-  const Reader r(path.string());
+  Reader r(path.string());
   toml::table root;
   try {
     root = toml::parse(text, path.string());
@@ -192,6 +196,7 @@ ModelDefinition parse_model_definition(const std::string& text, const std::files
     throw InputError(located(path.string(), static_cast<long>(b.line),
                              "TOML syntax error at column " + std::to_string(b.column) + ": " + std::string(e.description())));
   }
+  r.set_root(&root);
   static const std::set<std::string> known{"model", "structure", "sublattices", "clusters"};
   for (const auto& [k, v] : root)
     if (!known.count(std::string(k.str())))

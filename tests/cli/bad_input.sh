@@ -102,11 +102,11 @@ expect_fail 2 "unknown species label in sites names the key and the label" \
 
 write_model negative_cutoff.toml "$GOOD_CELL" '"Ni"' '[-1.0]'
 expect_fail 2 "negative cutoff names the key and the allowed range" \
-  "negative_cutoff.toml:17:" "clusters.cutoffs[0]" "0 < cutoff <= 30" -- "$TMORDER" info negative_cutoff.toml
+  "negative_cutoff.toml:15:" "clusters.cutoffs[0]" "0 < cutoff <= 30" -- "$TMORDER" info negative_cutoff.toml
 
 write_model absurd_cutoff.toml "$GOOD_CELL" '"Ni"' '[6.0, 31]'
 expect_fail 2 "absurd cutoff (31 A) names the key and the allowed range" \
-  "absurd_cutoff.toml:17:" "clusters.cutoffs[1]" "0 < cutoff <= 30" -- "$TMORDER" info absurd_cutoff.toml
+  "absurd_cutoff.toml:15:" "clusters.cutoffs[1]" "0 < cutoff <= 30" -- "$TMORDER" info absurd_cutoff.toml
 
 write_model singular.toml '[[3.0, 0.0, 0.0], [6.0, 0.0, 0.0], [0.0, 0.0, 30.0]]' '"Ni"' '[6.0]'
 expect_fail 2 "singular inline cell names the key" \
@@ -116,7 +116,7 @@ expect_fail 2 "nonexistent model path is named" \
   "$SCRATCH/no_such_model.toml" -- "$TMORDER" info "$SCRATCH/no_such_model.toml"
 
 expect_fail 2 "build-model from a bad definition names the file" \
-  "negative_cutoff.toml:17:" -- "$TMORDER" build-model negative_cutoff.toml -o never.json
+  "negative_cutoff.toml:15:" -- "$TMORDER" build-model negative_cutoff.toml -o never.json
 [ ! -e never.json ] || fail "failed build-model left never.json behind"
 
 # A model file with another schema version.

@@ -4,7 +4,6 @@
 #include "tmorder/io/model_file.hpp"
 
 #include <gtest/gtest.h>
-#include <iostream>
 
 #include <filesystem>
 #include <fstream>
@@ -103,7 +102,6 @@ std::string tampered_error(const std::function<void(json&)>& tamper, const std::
 }
 
 void expect_message(const std::string& message, const std::string& key, const std::string& expected) {
-  std::cerr << "MSG " << message << "\n";
   EXPECT_NE(message.find("tampered.json"), std::string::npos) << message;
   EXPECT_NE(message.find(key), std::string::npos) << "key '" << key << "' not in: " << message;
   EXPECT_NE(message.find(expected), std::string::npos) << "'" << expected << "' not in: " << message;
@@ -304,7 +302,6 @@ TEST(ModelFileTest, JsonTruncatedReportsLastLine) {
 
 TEST(ModelFileTest, JsonNotAnObject) {
   const std::string message = error_of([&] { (void)tmorder::io::model_from_json(json::array({1, 2}), "tampered.json"); });
-  std::cerr << "MSG " << message << "\n";
   EXPECT_NE(message.find("tampered.json"), std::string::npos) << message;
   EXPECT_NE(message.find("JSON object"), std::string::npos) << message;
 }
