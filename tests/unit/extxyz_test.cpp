@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -10,6 +12,8 @@
 #include "tmorder/util/error.hpp"
 
 namespace {
+
+using tmorder::test_support::error_of;
 
 using tmorder::InputError;
 using tmorder::Mat3;
@@ -36,14 +40,6 @@ ExtxyzFrame parse_one(const std::string& text) {
   return frames.at(0);
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "<no InputError thrown>";
-}
 
 void expect_error(const std::string& text, std::initializer_list<std::string> parts) {
   const std::string message = error_of([&] { parse_extxyz(text, "test.xyz"); });

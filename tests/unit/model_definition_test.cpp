@@ -16,12 +16,15 @@
 #include <vector>
 
 #include "tmorder/clusters/cluster_space.hpp"
+#include "test_support.hpp"
 #include "tmorder/util/error.hpp"
 #include "tmorder/util/sha256.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using tmorder::test_support::error_of;
+using tmorder::test_support::TempDir;
 using tmorder::InputError;
 using tmorder::Mat3;
 using tmorder::Vec3;
@@ -71,19 +74,6 @@ std::string with_lines(const std::vector<std::pair<int, std::string>>& replaceme
 
 std::string with_line(int number, const std::string& replacement) { return with_lines({{number, replacement}}); }
 
-// The message of the InputError thrown by `action`; records a failure if none is thrown.
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected tmorder::InputError, got another exception: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "expected tmorder::InputError, nothing was thrown";
-  return {};
-}
 
 std::string parse_error(const std::string& text) {
   return error_of([&] { (void)parse_model_definition(text, "bad.toml"); });
@@ -102,30 +92,6 @@ void expect_message(const std::string& message, int line, const std::string& key
   EXPECT_NE(message.find(expected), std::string::npos) << "'" << expected << "' not in: " << message;
 }
 
-// A scratch directory, removed at the end of the test.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() / ("tmorder_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
 
 ModelDefinition shipped(const std::string& name) {
   return read_model_definition(kSourceDir / "clusters" / name / "model.toml");

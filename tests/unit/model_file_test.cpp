@@ -17,6 +17,7 @@
 #include "tmorder/clusters/correlations.hpp"
 #include "tmorder/io/model_definition.hpp"
 #include "tmorder/lattice/supercell.hpp"
+#include "test_support.hpp"
 #include "tmorder/util/error.hpp"
 #include "tmorder/util/sha256.hpp"
 #include "tmorder/version.hpp"
@@ -24,6 +25,8 @@
 namespace {
 
 namespace fs = std::filesystem;
+using tmorder::test_support::error_of;
+using tmorder::test_support::TempDir;
 using nlohmann::json;
 using tmorder::IMat3;
 using tmorder::InputError;
@@ -56,43 +59,7 @@ const Built& built(const std::string& name) {
   return it->second;
 }
 
-// A scratch directory, removed at the end of the test.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() / ("tmorder_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = path_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
 
- private:
-  fs::path path_;
-};
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "expected tmorder::InputError, got another exception: " << e.what();
-    return {};
-  }
-  ADD_FAILURE() << "expected tmorder::InputError, nothing was thrown";
-  return {};
-}
 
 // The O3 model JSON changed by `tamper`, read back as "tampered.json": the error message.
 std::string tampered_error(const std::function<void(json&)>& tamper, const std::string& model = "o3-nanisbcu") {

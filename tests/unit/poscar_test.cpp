@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +16,8 @@
 #include "tmorder/util/error.hpp"
 
 namespace {
+
+using tmorder::test_support::error_of;
 
 using tmorder::InputError;
 using tmorder::Mat3;
@@ -52,14 +56,6 @@ std::string first_lines(int count) {
   return join_lines(lines);
 }
 
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "<no InputError thrown>";
-}
 
 // Asserts that parsing `text` throws an InputError whose message contains every part.
 void expect_error(const std::string& text, std::initializer_list<std::string> parts) {
