@@ -3,36 +3,24 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <chrono>
 #include <cstdint>
 
 #include "tmorder/io/hdf5_file.hpp"
+#include "tmorder/util/text.hpp"
+#include "tmorder/util/clock.hpp"
 #include "tmorder/version.hpp"
 
 namespace tmorder::app {
 
 namespace {
 
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-  return out;
-}
 
 std::string orbit_sublattices(const io::Model& m, const clusters::Orbit& o) {
   std::vector<std::string> names;
   for (int sl : o.sublattices) names.push_back(m.space.parent().sublattices[static_cast<std::size_t>(sl)].name);
-  return join(names, "-");
+  return text::join(names, "-");
 }
 
-std::string utc_now() {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 }  // namespace
 
@@ -49,7 +37,7 @@ void print_cluster_space(std::ostream& out, const io::Model& m) {
   for (std::size_t i = 0; i < st.size(); ++i) {
     const int sl = cs.parent().site_sublattice[i];
     const std::string allowed = sl < 0 ? "fixed" : cs.parent().sublattices[static_cast<std::size_t>(sl)].name + ": " +
-                                                      join(cs.parent().sublattices[static_cast<std::size_t>(sl)].species, ", ");
+                                                      text::join(cs.parent().sublattices[static_cast<std::size_t>(sl)].species, ", ");
     fmt::print(out, "  {:>4}  {:<8} {:10.6f} {:10.6f} {:10.6f}  {}\n", i, st.species[i], st.frac[i][0], st.frac[i][1],
                st.frac[i][2], allowed);
   }
@@ -58,7 +46,7 @@ void print_cluster_space(std::ostream& out, const io::Model& m) {
              cs.symprec());
   std::vector<std::string> cut;
   for (std::size_t k = 0; k < cs.cutoffs().size(); ++k) cut.push_back(fmt::format("order {}: {:.3f}", k + 2, cs.cutoffs()[k]));
-  fmt::print(out, "cutoffs (A)  {}\n", join(cut, ", "));
+  fmt::print(out, "cutoffs (A)  {}\n", text::join(cut, ", "));
   fmt::print(out, "\norbits ({} orbits, {} cluster functions including the empty cluster)\n", cs.orbits().size(), cs.n_functions());
   fmt::print(out, "  {:>5} {:>5} {:>10} {:>10} {:>12} {:>9}  {}\n", "index", "order", "radius/A", "maxdist/A", "multiplicity",
              "functions", "sublattices");
@@ -80,7 +68,7 @@ void write_cluster_space_h5(const std::filesystem::path& path, bool force, const
   w.set_attribute("/", "kind", std::string("cluster_space"));
   w.set_attribute("/", "tmorder_version", std::string(version_string));
   w.set_attribute("/", "git_commit", std::string(git_commit));
-  w.set_attribute("/", "created", utc_now());
+  w.set_attribute("/", "created", utc_timestamp());
   w.set_attribute("/", "command_line", command_line);
   w.set_attribute("/", "model_name", m.name);
   w.set_attribute("/", "model_source", m.source_path);
@@ -101,7 +89,7 @@ void write_cluster_space_h5(const std::filesystem::path& path, bool force, const
   std::vector<std::string> names, species;
   for (const auto& s : cs.parent().sublattices) {
     names.push_back(s.name);
-    species.push_back(join(s.species, ","));
+    species.push_back(text::join(s.species, ","));
   }
   w.write_strings("/sublattices/names", names);
   w.write_strings("/sublattices/species", species);

@@ -6,10 +6,10 @@
 #include "tmorder/app/cluster_space_report.hpp"
 #include "tmorder/app/commands.hpp"
 #include "tmorder/clusters/correlations.hpp"
+#include "tmorder/io/atomic_file.hpp"
 #include "tmorder/lattice/extxyz.hpp"
 #include "tmorder/lattice/ideal_mapping.hpp"
 #include "tmorder/lattice/poscar.hpp"
-#include "tmorder/util/error.hpp"
 
 namespace tmorder::app {
 
@@ -57,8 +57,7 @@ void register_correlations(CLI::App& app, const Invocation& inv) {
   cmd->add_flag("-f,--force", opt->force, "overwrite an existing output file");
   cmd->add_option("--tolerance", opt->tolerance, "largest distance of an atom from its site, Angstrom")->check(CLI::PositiveNumber);
   cmd->callback([opt, &inv] {
-    if (!opt->output.empty() && std::filesystem::exists(opt->output) && !opt->force)
-      throw InputError(opt->output + ": exists; refusing to overwrite (use --force)");
+    if (!opt->output.empty()) io::check_output_path(opt->output, opt->force);  // before any work
     const io::Model model = io::load_model(opt->model);
     NamedCorrelations result;
     for (const auto& file : opt->structures)

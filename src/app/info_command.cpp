@@ -3,6 +3,7 @@
 
 #include "tmorder/app/cluster_space_report.hpp"
 #include "tmorder/app/commands.hpp"
+#include "tmorder/io/atomic_file.hpp"
 
 namespace tmorder::app {
 
@@ -18,6 +19,7 @@ void register_info(CLI::App& app, const Invocation& inv) {
   cmd->add_option("-o,--output", opt->output, "also write the cluster-space report to this HDF5 file");
   cmd->add_flag("-f,--force", opt->force, "overwrite an existing output file");
   cmd->callback([opt, &inv] {
+    if (!opt->output.empty()) io::check_output_path(opt->output, opt->force);  // before any work
     const io::Model model = io::load_model(opt->model);
     print_cluster_space(std::cout, model);
     if (!opt->output.empty()) {

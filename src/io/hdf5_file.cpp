@@ -1,5 +1,7 @@
 #include "tmorder/io/hdf5_file.hpp"
 
+#include "tmorder/io/atomic_file.hpp"
+
 #include <fcntl.h>
 #include <hdf5.h>
 #include <unistd.h>
@@ -245,42 +247,6 @@ void write_numeric(hid_t file, const std::string& label, const std::string& path
   write_string_attribute(dataset.get(), "units", units, {label, normalized(path)});
 }
 
-/// errno of fsync on `path` (0 on success); open read-only is enough, fsync acts on the inode.
-int fsync_path(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  const int err = ::fsync(fd) == 0 ? 0 : errno;
-  (void)::close(fd);
-  return err;
-}
-
-fs::path directory_of(const fs::path& file) {
-  return file.has_parent_path() ? file.parent_path() : fs::path(".");
-}
-
-bool exists_no_follow(const fs::path& path) {
-  std::error_code ec;
-  return fs::exists(fs::symlink_status(path, ec));
-}
-
-/// All checks on the destination happen before anything is created, so a refused run
-/// leaves the disk exactly as it found it.
-void validate_destination(const fs::path& final_path, bool overwrite) {
-  const std::string label = final_path.string();
-  std::error_code ec;
-  if (fs::is_directory(final_path, ec)) throw InputError(located(label, 0, "is a directory"));
-  if (!overwrite && exists_no_follow(final_path)) {
-    throw InputError(located(label, 0, "exists; refusing to overwrite (use --force)"));
-  }
-  const fs::path dir = directory_of(final_path);
-  if (!fs::is_directory(dir, ec)) {
-    throw InputError(located(label, 0, "directory '" + dir.string() + "' does not exist"));
-  }
-  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-    throw InputError(located(label, 0, "directory '" + dir.string() + "' is not writable"));
-  }
-}
-
 /// File-access list for one process on a local file. The library is the MPI build, so the
 /// sec2 (POSIX) driver is requested explicitly rather than trusting any inherited default.
 Handle serial_fapl(const Where& where) {
@@ -499,11 +465,10 @@ struct Hdf5Writer::State {
 };
 
 Hdf5Writer::Hdf5Writer(fs::path final_path, bool overwrite) : state_(std::make_unique<State>()) {
-  validate_destination(final_path, overwrite);
+  check_output_path(final_path, overwrite);
   State& s = *state_;
   s.label = final_path.string();
-  s.temp_path = final_path;
-  s.temp_path += ".tmp-" + std::to_string(::getpid());
+  s.temp_path = temporary_path_for(final_path);
   s.final_path = std::move(final_path);
   s.overwrite = overwrite;
   const QuietErrors quiet;
@@ -594,25 +559,8 @@ void Hdf5Writer::commit() {
   const Where root{s.label, "/"};
   check(H5Fflush(s.live_file(), H5F_SCOPE_GLOBAL), root, "flush file at");
   check(s.file.close(), root, "close file at");
-  if (const int err = fsync_path(s.temp_path); err != 0) {
-    throw std::runtime_error(located(s.label, 0, "fsync of '" + s.temp_path.string() +
-                                                     "' failed: " + std::strerror(err)));
-  }
-  // Re-check: another process may have created the file since the constructor looked.
-  // (The destructor then removes the temporary file.)
-  if (!s.overwrite && exists_no_follow(s.final_path)) {
-    throw InputError(located(s.label, 0, "exists; refusing to overwrite (use --force)"));
-  }
-  std::error_code ec;
-  fs::rename(s.temp_path, s.final_path, ec);  // rename(2): atomic replacement within a directory
-  if (ec) {
-    throw std::runtime_error(located(s.label, 0, "cannot rename '" + s.temp_path.string() +
-                                                     "' into place: " + ec.message()));
-  }
+  publish_temporary(s.temp_path, s.final_path, s.overwrite);  // on failure the destructor removes temp_path
   s.committed = true;
-  // Persist the directory entry too. Best effort: the data is already in place, and some
-  // file systems refuse fsync on directories.
-  (void)fsync_path(directory_of(s.final_path));
 }
 
 // ---------------------------------------------------------------------------------------------

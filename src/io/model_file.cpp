@@ -1,7 +1,6 @@
 #include "tmorder/io/model_file.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -9,6 +8,7 @@
 
 #include "tmorder/util/error.hpp"
 #include "tmorder/util/sha256.hpp"
+#include "tmorder/util/clock.hpp"
 #include "tmorder/version.hpp"
 
 namespace tmorder::io {
@@ -17,14 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string utc_now() {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 json site_json(const lattice::LatticeSite& s) { return json::array({s.basis, s.cell[0], s.cell[1], s.cell[2]}); }
 
@@ -141,7 +133,7 @@ json model_to_json(const clusters::ClusterSpace& space, const ModelDefinition& d
   j["orbits"] = orbits;
   j["n_functions"] = space.n_functions();
   j["ecis"] = nullptr;
-  j["provenance"] = {{"tmorder_version", version_string}, {"git_commit", git_commit}, {"created", utc_now()},
+  j["provenance"] = {{"tmorder_version", version_string}, {"git_commit", git_commit}, {"created", utc_timestamp()},
                      {"definition_file", def.source_path}, {"definition_sha256", def.source_sha256},
                      {"definition_text", def.source_text}};
   return j;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "tmorder/util/error.hpp"
+#include "tmorder/util/text.hpp"
 
 namespace tmorder::lattice {
 
@@ -19,11 +20,6 @@ constexpr double kMaxInteger = 1e6;
 // Largest deviation of cell * parent^-1 from an integer matrix still read as ideal.
 constexpr double kIntegerTolerance = 1e-3;
 
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
-  return out;
-}
 
 std::string matrix_text(const Mat3& m) {
   return fmt::format("[[{:.4f}, {:.4f}, {:.4f}], [{:.4f}, {:.4f}, {:.4f}], [{:.4f}, {:.4f}, {:.4f}]]", m(0, 0), m(0, 1),
@@ -112,7 +108,7 @@ MappedConfiguration map_ideal_structure(const ParentLattice& parent, const Struc
     const auto it = std::find(allowed.begin(), allowed.end(), s.species[i]);
     if (it == allowed.end())
       throw InputError(located(source, line_of(i), atom(i) + " sits on " + site_kind(parent, basis) + ", which allows only " +
-                                                       join(allowed)));
+                                                       text::join(allowed, ", ")));
     occ[k] = static_cast<int>(it - allowed.begin());
     owner[k] = i;
   }
@@ -128,7 +124,7 @@ MappedConfiguration map_ideal_structure(const ParentLattice& parent, const Struc
       throw InputError(located(source, 0,
                                fmt::format("no atom on {} (parent basis site {}) at fractional ({:.4f}, {:.4f}, {:.4f}), "
                                            "which does not allow a vacancy (Va); allowed: {}",
-                                           site_kind(parent, ls.basis), ls.basis, f[0], f[1], f[2], join(allowed))));
+                                           site_kind(parent, ls.basis), ls.basis, f[0], f[1], f[2], text::join(allowed, ", "))));
     }
     occ[k] = static_cast<int>(va - allowed.begin());
   }

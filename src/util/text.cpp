@@ -72,12 +72,6 @@ std::optional<long> to_long(std::string_view token) {
 
 bool looks_numeric(std::string_view token) { return to_double(token).has_value(); }
 
-std::string join(const std::vector<std::string_view>& tokens) {
-  std::string out;
-  for (const auto& t : tokens) out += (out.empty() ? "" : " ") + std::string(t);
-  return out;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -33,8 +33,18 @@ namespace tmorder::text {
 /// True if to_double accepts the token.
 [[nodiscard]] bool looks_numeric(std::string_view token);
 
-/// The tokens joined by single spaces.
-[[nodiscard]] std::string join(const std::vector<std::string_view>& tokens);
+/// The items (anything convertible to std::string_view) joined by `separator`.
+template <class Range>
+[[nodiscard]] std::string join(const Range& items, std::string_view separator = " ") {
+  std::string out;
+  bool first = true;
+  for (const auto& item : items) {
+    if (!first) out += separator;
+    out += std::string_view(item);
+    first = false;
+  }
+  return out;
+}
 
 /// ASCII lower case.
 [[nodiscard]] std::string lower(std::string_view s);
