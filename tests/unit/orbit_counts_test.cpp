@@ -126,3 +126,18 @@ TEST(OrbitCountsTest, TernarySitesMultiplyClusterFunctions) {
   EXPECT_EQ(cs.orbits()[1].functions.size(), 3u);
   EXPECT_EQ(cs.orbits()[2].functions.size(), 4u);
 }
+
+TEST(OrbitCountsTest, AnchorModelMatchesOtherCodes) {
+  // The benchmark anchor model measured in ICET and smol on this project's machine
+  // (issue 3): hexagonal a = 3.0 A, c = 5.3 A, one site {Ni, Sb}, pairs to 6.5 A, triplets
+  // to 4.0 A -> 7 orbits, 8 cluster functions with the empty one. The pairs are a (3.0),
+  // sqrt3 a (5.196), c (5.3), 2a (6.0) and sqrt(a^2 + c^2) (6.09); the triplet is the
+  // in-plane nearest-neighbour triangle (up and down, multiplicity 2).
+  Mat3 cell;
+  cell << 3.0, 0, 0, -1.5, 1.5 * std::sqrt(3.0), 0, 0, 0, 5.3;
+  auto p = test_lattices::one_site_lattice(cell, 2);
+  const ClusterSpace cs(p, {6.5, 4.0}, 1e-5);
+  EXPECT_EQ(cs.orbits().size(), 7u);
+  EXPECT_EQ(cs.n_functions(), 8u);
+  EXPECT_EQ(pair_multiplicities(cs), (std::vector<int>{3, 3, 1, 3, 6}));
+}
