@@ -1,5 +1,7 @@
 #include "tmorder/clusters/correlations.hpp"
 
+#include "tmorder/clusters/orbit_table.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -26,27 +28,9 @@ CorrelationCalculator::CorrelationCalculator(const ClusterSpace& space, const la
         c.basis.push_back(s.basis);
         c.snf_offset.push_back(supercell_.snf_coordinates(s.cell));
       }
-    std::vector<int> m;
-    for (int sl : orbit.sublattices) m.push_back(space.basis(sl).n_species());
-    c.stride.assign(m.size(), 1);
-    for (std::size_t i = m.size() - 1; i > 0; --i) c.stride[i - 1] = c.stride[i] * m[i];
-    const int n_tuples = c.stride[0] * m[0];
-    c.table.assign(static_cast<std::size_t>(n_tuples * c.n_functions), 0.0);
-    for (int tuple = 0; tuple < n_tuples; ++tuple) {
-      for (int f = 0; f < c.n_functions; ++f) {
-        const ClusterFunction& fn = orbit.functions[static_cast<std::size_t>(f)];
-        double sum = 0.0;
-        for (const Decoration& d : fn) {
-          double prod = 1.0;
-          for (std::size_t i = 0; i < d.size(); ++i) {
-            const int sigma = (tuple / c.stride[i]) % m[i];
-            prod *= space.basis(orbit.sublattices[i])(d[i], sigma);
-          }
-          sum += prod;
-        }
-        c.table[static_cast<std::size_t>(tuple * c.n_functions + f)] = sum / static_cast<double>(fn.size());
-      }
-    }
+    OrbitTable table = orbit_table(space, k);
+    c.stride = std::move(table.stride);
+    c.table = std::move(table.values);
     orbits_.push_back(std::move(c));
   }
 }
