@@ -1,0 +1,177 @@
+#include "tmorder/mc/monte_carlo.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace tmorder::mc {
+
+MonteCarlo::MonteCarlo(const ce::LocalEnergy& energy, const lattice::ParentLattice& parent,
+                       std::vector<ce::Occupation> occupation, Rng rng, double temperature, MoveSet moves,
+                       ChemicalPotentials mu)
+    : local_(energy), occ_(std::move(occupation)), rng_(rng), mu_(std::move(mu)), sites_(parent, energy.supercell(), occ_) {
+  const auto& sc = energy.supercell();
+  for (int i = 0; i < sc.n_sites(); ++i) {
+    const int b = i / sc.n_cells();
+    if (occ_[static_cast<std::size_t>(i)] >= parent.n_species(b))
+      throw std::invalid_argument("occupation of site " + std::to_string(i) + " is outside the species allowed there");
+    if (parent.is_active(b)) active_sites_.push_back(i);
+  }
+  n_active_ = static_cast<int>(active_sites_.size());
+  if (n_active_ == 0) throw std::invalid_argument("the supercell has no active sites");
+  if (moves.swap < 0 || moves.exchange < 0 || moves.flip < 0 || moves.swap + moves.exchange + moves.flip <= 0)
+    throw std::invalid_argument("move weights must be >= 0 with a positive sum");
+  if (moves.flip > 0) {
+    if (mu_.size() != parent.sublattices.size())
+      throw std::invalid_argument("flips need chemical potentials for every sublattice");
+    for (std::size_t s = 0; s < mu_.size(); ++s)
+      if (mu_[s].size() != parent.sublattices[s].species.size())
+        throw std::invalid_argument("sublattice '" + parent.sublattices[s].name + "': expected one chemical potential per species");
+  }
+  const double total = moves.swap + moves.exchange + moves.flip;
+  cumulative_ = {moves.swap / total, (moves.swap + moves.exchange) / total, 1.0};
+
+  // Species pairs per sublattice for swaps.
+  const int n_sub = sites_.n_sublattices();
+  swap_pairs_.resize(static_cast<std::size_t>(n_sub));
+  swap_weights_.resize(static_cast<std::size_t>(n_sub));
+  swap_totals_.assign(static_cast<std::size_t>(n_sub), 0.0);
+  for (int s = 0; s < n_sub; ++s)
+    for (int a = 0; a < sites_.n_species(s); ++a)
+      for (int b = a + 1; b < sites_.n_species(s); ++b) swap_pairs_[static_cast<std::size_t>(s)].push_back({a, b});
+  refresh_swap_weights();
+
+  // Sublattice pairs that share at least two species can exchange.
+  species_map_.assign(static_cast<std::size_t>(n_sub), std::vector<std::vector<int>>(static_cast<std::size_t>(n_sub)));
+  for (int s1 = 0; s1 < n_sub; ++s1)
+    for (int s2 = 0; s2 < n_sub; ++s2) {
+      const auto& from = parent.sublattices[static_cast<std::size_t>(s1)].species;
+      const auto& to = parent.sublattices[static_cast<std::size_t>(s2)].species;
+      int shared = 0;
+      for (const auto& name : from) {
+        const auto it = std::find(to.begin(), to.end(), name);
+        species_map_[static_cast<std::size_t>(s1)][static_cast<std::size_t>(s2)].push_back(it == to.end() ? -1 : static_cast<int>(it - to.begin()));
+        shared += it != to.end();
+      }
+      if (s1 < s2 && shared >= 2) exchange_pairs_.push_back({s1, s2});
+    }
+  if (moves.exchange > 0 && exchange_pairs_.empty())
+    throw std::invalid_argument("exchange moves need two sublattices sharing at least two species");
+  set_temperature(temperature);
+  energy_ = local_.total_energy(occ_);
+}
+
+void MonteCarlo::set_temperature(double kelvin) {
+  if (!(kelvin > 0.0) || !std::isfinite(kelvin)) throw std::invalid_argument("temperature must be a positive number of kelvin");
+  temperature_ = kelvin;
+  beta_ = 1.0 / (kBoltzmann * kelvin);
+}
+
+void MonteCarlo::refresh_swap_weights() {
+  swap_total_ = 0.0;
+  for (std::size_t s = 0; s < swap_pairs_.size(); ++s) {
+    auto& w = swap_weights_[s];
+    w.clear();
+    double sum = 0.0;
+    for (const auto& [a, b] : swap_pairs_[s]) {
+      sum += static_cast<double>(sites_.count(static_cast<int>(s), a)) * sites_.count(static_cast<int>(s), b);
+      w.push_back(sum);  // cumulative
+    }
+    swap_totals_[s] = sum;
+    swap_total_ += sum;
+  }
+}
+
+bool MonteCarlo::accept(double delta) {
+  return delta <= 0.0 || rng_.uniform() < std::exp(-beta_ * delta);
+}
+
+void MonteCarlo::apply(int site, int to) {
+  const int from = occ_[static_cast<std::size_t>(site)];
+  sites_.move(site, from, to);
+  occ_[static_cast<std::size_t>(site)] = static_cast<ce::Occupation>(to);
+}
+
+bool MonteCarlo::step() {
+  const double r = cumulative_[0] < 1.0 ? rng_.uniform() : 0.0;
+  if (r < cumulative_[0]) return try_swap();
+  if (r < cumulative_[1]) return try_exchange();
+  return try_flip();
+}
+
+void MonteCarlo::sweep() {
+  for (int k = 0; k < n_active_; ++k) step();
+}
+
+bool MonteCarlo::try_swap() {
+  ++stats_.trials[0];
+  if (swap_total_ <= 0.0) return false;  // every sublattice is pure: nothing to swap
+  // Sublattice, then species pair, each with weight n_a n_b; then one site of each species.
+  double x = rng_.uniform() * swap_total_;
+  std::size_t s = 0;
+  while (s + 1 < swap_totals_.size() && x >= swap_totals_[s]) x -= swap_totals_[s++];
+  const auto& w = swap_weights_[s];
+  const std::size_t p = std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(w.begin(), w.end(), x) - w.begin()), w.size() - 1);
+  const auto [a, b] = swap_pairs_[s][p];
+  const auto& list_a = sites_.sites(static_cast<int>(s), a);
+  const auto& list_b = sites_.sites(static_cast<int>(s), b);
+  const int i = list_a[rng_.below(static_cast<std::uint32_t>(list_a.size()))];
+  const int j = list_b[rng_.below(static_cast<std::uint32_t>(list_b.size()))];
+  const double delta = local_.pair_delta(occ_, i, b, j, a);
+  if (!accept(delta)) return false;
+  apply(i, b);
+  apply(j, a);
+  energy_ += delta;
+  ++stats_.accepted[0];
+  return true;
+}
+
+bool MonteCarlo::try_exchange() {
+  ++stats_.trials[1];
+  const auto [s1, s2] = exchange_pairs_[rng_.below(static_cast<std::uint32_t>(exchange_pairs_.size()))];
+  const auto& sites1 = sites_.sites(s1);
+  const auto& sites2 = sites_.sites(s2);
+  const int i = sites1[rng_.below(static_cast<std::uint32_t>(sites1.size()))];
+  const int j = sites2[rng_.below(static_cast<std::uint32_t>(sites2.size()))];
+  const int a = occ_[static_cast<std::size_t>(i)], b = occ_[static_cast<std::size_t>(j)];
+  const int a_on_2 = species_map_[static_cast<std::size_t>(s1)][static_cast<std::size_t>(s2)][static_cast<std::size_t>(a)];
+  const int b_on_1 = species_map_[static_cast<std::size_t>(s2)][static_cast<std::size_t>(s1)][static_cast<std::size_t>(b)];
+  // Same species or a species the other sublattice does not allow: a rejected trial.
+  if (a_on_2 < 0 || b_on_1 < 0 || a_on_2 == b) return false;
+  const double delta = local_.pair_delta(occ_, i, b_on_1, j, a_on_2);
+  if (!accept(delta)) return false;
+  apply(i, b_on_1);
+  apply(j, a_on_2);
+  energy_ += delta;
+  ++stats_.accepted[1];
+  refresh_swap_weights();  // sublattice compositions changed
+  return true;
+}
+
+bool MonteCarlo::try_flip() {
+  ++stats_.trials[2];
+  const int i = active_sites_[rng_.below(static_cast<std::uint32_t>(n_active_))];
+  const int s = sites_.sublattice_of(i);
+  const int m = sites_.n_species(s);
+  const int a = occ_[static_cast<std::size_t>(i)];
+  int b = static_cast<int>(rng_.below(static_cast<std::uint32_t>(m - 1)));
+  if (b >= a) ++b;  // uniform over the other species
+  const double delta = local_.flip_delta(occ_, i, b);
+  const auto& mu = mu_[static_cast<std::size_t>(s)];
+  if (!accept(delta - (mu[static_cast<std::size_t>(b)] - mu[static_cast<std::size_t>(a)]))) return false;
+  apply(i, b);
+  energy_ += delta;
+  ++stats_.accepted[2];
+  if (cumulative_[0] > 0.0) refresh_swap_weights();
+  return true;
+}
+
+double MonteCarlo::resynchronise() {
+  const double exact = local_.total_energy(occ_);
+  const double drift = std::abs(exact - energy_);
+  energy_ = exact;
+  return drift;
+}
+
+}  // namespace tmorder::mc
