@@ -9,16 +9,17 @@ namespace tmorder::mc {
 
 MonteCarlo::MonteCarlo(const ce::LocalEnergy& energy, const lattice::ParentLattice& parent,
                        std::vector<ce::Occupation> occupation, Rng rng, double temperature, MoveSet moves,
-                       ChemicalPotentials mu)
-    : local_(energy), occ_(std::move(occupation)), rng_(rng), mu_(std::move(mu)), sites_(parent, energy.supercell(), occ_) {
+                       ChemicalPotentials mu, const ce::Electrostatics* electrostatics)
+    : local_(energy), electrostatics_(electrostatics), occ_(std::move(occupation)), rng_(rng), mu_(std::move(mu)), sites_(parent, energy.supercell(), occ_) {
   const auto& sc = energy.supercell();
   for (int i = 0; i < sc.n_sites(); ++i) {
     const int b = i / sc.n_cells();
     if (occ_[static_cast<std::size_t>(i)] >= parent.n_species(b))
       throw std::invalid_argument("occupation of site " + std::to_string(i) + " is outside the species allowed there");
-    if (parent.is_active(b)) active_sites_.push_back(i);
+    if (parent.is_active(b)) ++n_active_;
   }
-  n_active_ = static_cast<int>(active_sites_.size());
+  for (std::size_t b = 0; b < parent.n_sites(); ++b)
+    if (parent.is_active(static_cast<int>(b))) active_basis_.push_back(static_cast<int>(b));
   if (n_active_ == 0) throw std::invalid_argument("the supercell has no active sites");
   if (moves.swap < 0 || moves.exchange < 0 || moves.flip < 0 || moves.swap + moves.exchange + moves.flip <= 0)
     throw std::invalid_argument("move weights must be >= 0 with a positive sum");
@@ -60,6 +61,16 @@ MonteCarlo::MonteCarlo(const ce::LocalEnergy& energy, const lattice::ParentLatti
     throw std::invalid_argument("exchange moves need two sublattices sharing at least two species");
   set_temperature(temperature);
   energy_ = local_.total_energy(occ_);
+  if (electrostatics_) {
+    potentials_ = electrostatics_->potentials(occ_);
+    energy_ += electrostatics_->energy(occ_);
+  }
+}
+
+double MonteCarlo::move_delta(int i, int a, int j, int b) {
+  double delta = j < 0 ? local_.flip_delta(occ_, i, a) : local_.pair_delta(occ_, i, a, j, b);
+  if (electrostatics_) delta += electrostatics_->pair_delta(occ_, potentials_, i, a, j, b);
+  return delta;
 }
 
 void MonteCarlo::set_temperature(double kelvin) {
@@ -90,6 +101,7 @@ bool MonteCarlo::accept(double delta) {
 void MonteCarlo::apply(int site, int to) {
   const int from = occ_[static_cast<std::size_t>(site)];
   sites_.move(site, from, to);
+  if (electrostatics_) electrostatics_->update(potentials_, site, from, to);
   occ_[static_cast<std::size_t>(site)] = static_cast<ce::Occupation>(to);
 }
 
@@ -118,7 +130,7 @@ bool MonteCarlo::try_swap() {
   const auto& list_b = sites_.sites(static_cast<int>(s), b);
   const int i = list_a[rng_.below(static_cast<std::uint32_t>(list_a.size()))];
   const int j = list_b[rng_.below(static_cast<std::uint32_t>(list_b.size()))];
-  const double delta = local_.pair_delta(occ_, i, b, j, a);
+  const double delta = move_delta(i, b, j, a);
   if (!accept(delta)) return false;
   apply(i, b);
   apply(j, a);
@@ -130,16 +142,14 @@ bool MonteCarlo::try_swap() {
 bool MonteCarlo::try_exchange() {
   ++stats_.trials[1];
   const auto [s1, s2] = exchange_pairs_[rng_.below(static_cast<std::uint32_t>(exchange_pairs_.size()))];
-  const auto& sites1 = sites_.sites(s1);
-  const auto& sites2 = sites_.sites(s2);
-  const int i = sites1[rng_.below(static_cast<std::uint32_t>(sites1.size()))];
-  const int j = sites2[rng_.below(static_cast<std::uint32_t>(sites2.size()))];
+  const int i = sites_.site(s1, static_cast<int>(rng_.below(static_cast<std::uint32_t>(sites_.n_sites(s1)))));
+  const int j = sites_.site(s2, static_cast<int>(rng_.below(static_cast<std::uint32_t>(sites_.n_sites(s2)))));
   const int a = occ_[static_cast<std::size_t>(i)], b = occ_[static_cast<std::size_t>(j)];
   const int a_on_2 = species_map_[static_cast<std::size_t>(s1)][static_cast<std::size_t>(s2)][static_cast<std::size_t>(a)];
   const int b_on_1 = species_map_[static_cast<std::size_t>(s2)][static_cast<std::size_t>(s1)][static_cast<std::size_t>(b)];
   // Same species or a species the other sublattice does not allow: a rejected trial.
   if (a_on_2 < 0 || b_on_1 < 0 || a_on_2 == b) return false;
-  const double delta = local_.pair_delta(occ_, i, b_on_1, j, a_on_2);
+  const double delta = move_delta(i, b_on_1, j, a_on_2);
   if (!accept(delta)) return false;
   apply(i, b_on_1);
   apply(j, a_on_2);
@@ -151,13 +161,15 @@ bool MonteCarlo::try_exchange() {
 
 bool MonteCarlo::try_flip() {
   ++stats_.trials[2];
-  const int i = active_sites_[rng_.below(static_cast<std::uint32_t>(n_active_))];
+  const int k = static_cast<int>(rng_.below(static_cast<std::uint32_t>(n_active_)));
+  const int n_cells = local_.supercell().n_cells();
+  const int i = active_basis_[static_cast<std::size_t>(k / n_cells)] * n_cells + k % n_cells;
   const int s = sites_.sublattice_of(i);
   const int m = sites_.n_species(s);
   const int a = occ_[static_cast<std::size_t>(i)];
   int b = static_cast<int>(rng_.below(static_cast<std::uint32_t>(m - 1)));
   if (b >= a) ++b;  // uniform over the other species
-  const double delta = local_.flip_delta(occ_, i, b);
+  const double delta = move_delta(i, b, -1, 0);
   const auto& mu = mu_[static_cast<std::size_t>(s)];
   if (!accept(delta - (mu[static_cast<std::size_t>(b)] - mu[static_cast<std::size_t>(a)]))) return false;
   apply(i, b);
@@ -168,7 +180,11 @@ bool MonteCarlo::try_flip() {
 }
 
 double MonteCarlo::resynchronise() {
-  const double exact = local_.total_energy(occ_);
+  double exact = local_.total_energy(occ_);
+  if (electrostatics_) {
+    potentials_ = electrostatics_->potentials(occ_);
+    exact += electrostatics_->energy(occ_);
+  }
   const double drift = std::abs(exact - energy_);
   energy_ = exact;
   return drift;

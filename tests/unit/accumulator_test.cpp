@@ -163,12 +163,13 @@ TEST(AccumulatorTest, Ar1LongSeries) {
   for (int i = 0; i < kLength; ++i) acc.add(series.next());
   EXPECT_NEAR(acc.variance(), 1.0, 0.05);
   EXPECT_EQ(acc.plateau_level(), 15u);
-  // Levels with 256..2048-sample bins have 4096..512 bins: their tau_k must match the exact
-  // finite-block value (which approaches 9.5 from below as m grows) within 8 %.
-  for (std::size_t k = 8; k <= 11; ++k) {
+  // Levels 6..9 (bins of 64..512 samples, 16384..2048 bins, tau_k noise 1-3 %): tau_k must
+  // match the exact finite-block value (which approaches 9.5 from below as m grows) within
+  // 10 %. (Over 25 other seeds the worst deviation seen was 4.7 %.)
+  for (std::size_t k = 6; k <= 9; ++k) {
     const double m = std::ldexp(1.0, static_cast<int>(k));
     const double ratio = acc.level_error(k) / acc.naive_error();
-    EXPECT_NEAR(0.5 * ratio * ratio / ar1_block_tau(kRho, m), 1.0, 0.08) << "level " << k;
+    EXPECT_NEAR(0.5 * ratio * ratio / ar1_block_tau(kRho, m), 1.0, 0.10) << "level " << k;
   }
   // The plateau itself (32 bins, tau noise ~25 %): only a loose 4-sigma-ish sanity bound.
   EXPECT_GT(acc.autocorrelation_time(), 0.4 * kTau);

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "tmorder/ce/electrostatics.hpp"
 #include "tmorder/ce/local_energy.hpp"
 #include "tmorder/lattice/parent_lattice.hpp"
 #include "tmorder/mc/random.hpp"
@@ -43,8 +44,11 @@ class MonteCarlo {
   /// `energy` and `parent` must outlive this object. Throws std::invalid_argument for a
   /// temperature <= 0, an occupation of the wrong size or with out-of-range species, flips
   /// without chemical potentials, or a move set with no positive weight.
+  /// `electrostatics` (optional, non-owning, may be shared by replicas) adds an Ewald term;
+  /// this replica then keeps its own site potentials.
   MonteCarlo(const ce::LocalEnergy& energy, const lattice::ParentLattice& parent, std::vector<ce::Occupation> occupation,
-             Rng rng, double temperature, MoveSet moves, ChemicalPotentials mu = {});
+             Rng rng, double temperature, MoveSet moves, ChemicalPotentials mu = {},
+             const ce::Electrostatics* electrostatics = nullptr);
 
   void set_temperature(double kelvin);
   [[nodiscard]] double temperature() const { return temperature_; }
@@ -54,7 +58,7 @@ class MonteCarlo {
   /// As many trials as active sites.
   void sweep();
 
-  [[nodiscard]] double energy() const { return energy_; }  ///< CE energy of the supercell, eV
+  [[nodiscard]] double energy() const { return energy_; }  ///< CE (+ electrostatic) energy of the supercell, eV
   [[nodiscard]] std::span<const ce::Occupation> occupation() const { return occ_; }
   [[nodiscard]] const SpeciesSites& species_sites() const { return sites_; }
   [[nodiscard]] const MoveStatistics& statistics() const { return stats_; }
@@ -69,9 +73,12 @@ class MonteCarlo {
   bool try_flip();
   bool accept(double delta);
   void apply(int site, int to);
+  double move_delta(int i, int a, int j, int b);  // j < 0: single flip
   void refresh_swap_weights();
 
   const ce::LocalEnergy& local_;
+  const ce::Electrostatics* electrostatics_;
+  std::vector<double> potentials_;  // electrostatic site potentials (empty without the term)
   std::vector<ce::Occupation> occ_;
   Rng rng_;
   double temperature_ = 0.0;
@@ -80,7 +87,7 @@ class MonteCarlo {
   ChemicalPotentials mu_;
   SpeciesSites sites_;
   int n_active_ = 0;
-  std::vector<int> active_sites_;
+  std::vector<int> active_basis_;  // parent basis sites that are active; their sites are contiguous blocks
   double energy_ = 0.0;
   MoveStatistics stats_;
   // Swap weights: per sublattice the pair weights n_a n_b (flattened a < b), their sum.

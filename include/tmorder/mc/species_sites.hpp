@@ -19,9 +19,16 @@ class SpeciesSites {
   [[nodiscard]] int n_sublattices() const { return static_cast<int>(lists_.size()); }
   [[nodiscard]] int n_species(int sublattice) const { return static_cast<int>(lists_[static_cast<std::size_t>(sublattice)].size()); }
   /// Sublattice of a supercell site (-1 for fixed sites).
-  [[nodiscard]] int sublattice_of(int site) const { return site_sublattice_[static_cast<std::size_t>(site)]; }
-  /// All sites of a sublattice, in index order.
-  [[nodiscard]] const std::vector<int>& sites(int sublattice) const { return sites_[static_cast<std::size_t>(sublattice)]; }
+  [[nodiscard]] int sublattice_of(int site) const { return basis_sublattice_[static_cast<std::size_t>(site / n_cells_)]; }
+  /// Number of sites of a sublattice.
+  [[nodiscard]] int n_sites(int sublattice) const {
+    return static_cast<int>(sublattice_basis_[static_cast<std::size_t>(sublattice)].size()) * n_cells_;
+  }
+  /// The k-th site of a sublattice (0 <= k < n_sites): sites of one parent basis site form a
+  /// contiguous block, so no per-site list is stored.
+  [[nodiscard]] int site(int sublattice, int k) const {
+    return sublattice_basis_[static_cast<std::size_t>(sublattice)][static_cast<std::size_t>(k / n_cells_)] * n_cells_ + k % n_cells_;
+  }
   /// Sites of one species on one sublattice (unordered).
   [[nodiscard]] const std::vector<int>& sites(int sublattice, int species) const {
     return lists_[static_cast<std::size_t>(sublattice)][static_cast<std::size_t>(species)];
@@ -32,8 +39,10 @@ class SpeciesSites {
   void move(int site, int from, int to);
 
  private:
-  std::vector<int> site_sublattice_;
-  std::vector<std::vector<int>> sites_;                    // [sublattice] -> sites
+  // Memory per site: one list entry and one position (8 bytes); the rest is per basis site.
+  int n_cells_;
+  std::vector<int> basis_sublattice_;                      // [parent basis site] -> sublattice or -1
+  std::vector<std::vector<int>> sublattice_basis_;         // [sublattice] -> parent basis sites
   std::vector<std::vector<std::vector<int>>> lists_;      // [sublattice][species] -> sites
   std::vector<int> position_;                              // index of a site within its species list
 };
