@@ -1,8 +1,10 @@
 #include "tmorder/ce/local_energy.hpp"
 
-#include <algorithm>
+#include <array>
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "tmorder/clusters/orbit_table.hpp"
 
@@ -19,11 +21,10 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
   if (supercell.n_basis() != n_basis) throw std::invalid_argument("LocalEnergy: supercell basis does not match the parent");
   constant_ = n_cells_ * ce.ecis()[0];
 
-  // Templates are gathered per basis site first, then flattened basis by basis.
   struct Pending {
     Template t;
-    std::vector<int> basis, du, stride;
-    std::vector<std::uint8_t> before;
+    std::vector<std::array<int, 4>> others;  // basis, du0, du1, du2
+    std::vector<int> strides;
   };
   std::vector<std::vector<Pending>> by_basis(static_cast<std::size_t>(n_basis));
   for (std::size_t k = 0; k < space.orbits().size(); ++k) {
@@ -40,101 +41,152 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
     for (const auto& cluster : orbit.clusters)
       for (std::size_t p = 0; p < cluster.size(); ++p) {
         Pending pend;
-        pend.t = {offset, table.stride[p], 0, 0};
+        pend.t = {offset, table.stride[p], 0, 0, p == 0, false};
         for (std::size_t q = 0; q < cluster.size(); ++q) {
           if (q == p) continue;
           const IVec3 du = supercell.snf_coordinates(cluster[q].cell - cluster[p].cell);
-          pend.basis.push_back(cluster[q].basis);
-          pend.du.insert(pend.du.end(), {du[0], du[1], du[2]});
-          pend.stride.push_back(table.stride[q]);
-          pend.before.push_back(q < p ? 1 : 0);
+          // In a small supercell a cluster can hold the centre twice (periodic image). That is
+          // a property of the template, not of the cell: count such a cluster once, at the
+          // first position, with every copy changed together.
+          if (cluster[q].basis == cluster[p].basis && du.isZero()) {
+            if (q < p) pend.t.skip = true;
+            pend.t.self_stride += table.stride[q];
+            continue;
+          }
+          pend.others.push_back({cluster[q].basis, du[0], du[1], du[2]});
+          pend.strides.push_back(table.stride[q]);
         }
         by_basis[static_cast<std::size_t>(cluster[p].basis)].push_back(std::move(pend));
       }
   }
   template_begin_.push_back(0);
+  neighbour_begin_.push_back(0);
+  fixed_begin_.push_back({0, 0, 0, 0, 0});
   for (int b = 0; b < n_basis; ++b) {
+    std::map<std::array<int, 4>, int> slot;  // distinct neighbours of this basis site
     for (auto& pend : by_basis[static_cast<std::size_t>(b)]) {
-      pend.t.others_begin = static_cast<int>(other_basis_.size());
-      other_basis_.insert(other_basis_.end(), pend.basis.begin(), pend.basis.end());
-      other_du_.insert(other_du_.end(), pend.du.begin(), pend.du.end());
-      other_stride_.insert(other_stride_.end(), pend.stride.begin(), pend.stride.end());
-      other_before_.insert(other_before_.end(), pend.before.begin(), pend.before.end());
-      pend.t.others_end = static_cast<int>(other_basis_.size());
-      // A template whose centre is position 0 of its cluster has no "before" sites.
-      const bool anchor = std::find(pend.before.begin(), pend.before.end(), 1) == pend.before.end();
-      if (anchor) anchor_templates_.push_back(static_cast<int>(templates_.size()));
+      pend.t.others_begin = static_cast<int>(other_slot_.size());
+      for (std::size_t o = 0; o < pend.others.size(); ++o) {
+        auto [it, inserted] = slot.try_emplace(pend.others[o], static_cast<int>(slot.size()));
+        if (inserted) {
+          neighbour_base_.push_back(pend.others[o][0] * n_cells_);
+          neighbour_du_.insert(neighbour_du_.end(), {pend.others[o][1], pend.others[o][2], pend.others[o][3]});
+        }
+        other_slot_.push_back(static_cast<std::uint16_t>(it->second));
+        other_stride_.push_back(pend.strides[o]);
+      }
+      pend.t.others_end = static_cast<int>(other_slot_.size());
       templates_.push_back(pend.t);
+      if (pend.t.skip) continue;  // counted at the template of the centre's first position
+      const int k = pend.t.others_end - pend.t.others_begin;
+      const auto fill = [&](auto& list) {
+        auto& f = list.emplace_back();
+        f.table_offset = pend.t.table_offset;
+        f.self_stride = pend.t.self_stride;
+        for (int q = 0; q < k; ++q) {
+          f.slot[static_cast<std::size_t>(q)] = other_slot_[static_cast<std::size_t>(pend.t.others_begin + q)];
+          f.stride[static_cast<std::size_t>(q)] = other_stride_[static_cast<std::size_t>(pend.t.others_begin + q)];
+        }
+        if (k == 0) {
+          f.slot[0] = 0;
+          f.stride[0] = 0;
+        }
+      };
+      if (k == 0) fill(fixed0_);
+      else if (k == 1) fill(fixed1_);
+      else if (k == 2) fill(fixed2_);
+      else if (k == 3) fill(fixed3_);
+      else general_.push_back(static_cast<int>(templates_.size()) - 1);
     }
+    fixed_begin_.push_back({static_cast<int>(fixed0_.size()), static_cast<int>(fixed1_.size()), static_cast<int>(fixed2_.size()),
+                            static_cast<int>(fixed3_.size()), static_cast<int>(general_.size())});
+    if (slot.size() > static_cast<std::size_t>(kMaxNeighbours))
+      throw std::invalid_argument("LocalEnergy: a site has " + std::to_string(slot.size()) + " distinct cluster neighbours, more than " +
+                                  std::to_string(kMaxNeighbours) + "; reduce the cutoffs");
     template_begin_.push_back(static_cast<int>(templates_.size()));
+    neighbour_begin_.push_back(static_cast<int>(neighbour_base_.size()));
   }
+  for (int x = 0; x < 2 * d1_; ++x) wrap0_.push_back((x % d1_) * d2_ * d3_);
+  for (int x = 0; x < 2 * d2_; ++x) wrap1_.push_back((x % d2_) * d3_);
+  for (int x = 0; x < 2 * d3_; ++x) wrap2_.push_back(x % d3_);
+}
+
+void LocalEnergy::gather(std::span<const Occupation> occ, int b, int cell, Occupation* out) const {
+  const int u2 = cell % d3_;
+  const int u1 = (cell / d3_) % d2_;
+  const int u0 = cell / (d2_ * d3_);
+  const int begin = neighbour_begin_[static_cast<std::size_t>(b)];
+  const int end = neighbour_begin_[static_cast<std::size_t>(b) + 1];
+  const int* du = neighbour_du_.data() + 3 * begin;
+  const int* base = neighbour_base_.data();
+  const int* w0 = wrap0_.data() + u0;
+  const int* w1 = wrap1_.data() + u1;
+  const int* w2 = wrap2_.data() + u2;
+  const Occupation* o = occ.data();
+  for (int k = begin; k < end; ++k, du += 3) *out++ = o[base[k] + w0[du[0]] + w1[du[1]] + w2[du[2]]];
 }
 
 double LocalEnergy::total_energy(std::span<const Occupation> occ) const {
   if (occ.size() != static_cast<std::size_t>(supercell_.n_sites()))
     throw std::invalid_argument("LocalEnergy: occupation has " + std::to_string(occ.size()) + " sites, expected " +
                                 std::to_string(supercell_.n_sites()));
+  std::array<Occupation, kMaxNeighbours> nb;
   double e = constant_;
-  const int n_basis = supercell_.n_basis();
-  for (int b = 0; b < n_basis; ++b) {
-    for (int ti : anchor_templates_) {
-      if (ti < template_begin_[static_cast<std::size_t>(b)] || ti >= template_begin_[static_cast<std::size_t>(b) + 1]) continue;
-      const Template& t = templates_[static_cast<std::size_t>(ti)];
-      int cell = 0;
-      for (int u0 = 0; u0 < d1_; ++u0)
-        for (int u1 = 0; u1 < d2_; ++u1)
-          for (int u2 = 0; u2 < d3_; ++u2, ++cell) {
-            int tuple = occ[static_cast<std::size_t>(b * n_cells_ + cell)] * t.own_stride;
-            for (int o = t.others_begin; o < t.others_end; ++o) {
-              const int* du = &other_du_[static_cast<std::size_t>(3 * o)];
-              int v0 = u0 + du[0], v1 = u1 + du[1], v2 = u2 + du[2];
-              if (v0 >= d1_) v0 -= d1_;
-              if (v1 >= d2_) v1 -= d2_;
-              if (v2 >= d3_) v2 -= d3_;
-              const int site = other_basis_[static_cast<std::size_t>(o)] * n_cells_ + (v0 * d2_ + v1) * d3_ + v2;
-              tuple += occ[static_cast<std::size_t>(site)] * other_stride_[static_cast<std::size_t>(o)];
-            }
-            e += energies_[static_cast<std::size_t>(t.table_offset + tuple)];
-          }
+  for (int b = 0; b < supercell_.n_basis(); ++b) {
+    const int t_end = template_begin_[static_cast<std::size_t>(b) + 1];
+    for (int cell = 0; cell < n_cells_; ++cell) {
+      gather(occ, b, cell, nb.data());
+      const int own = occ[static_cast<std::size_t>(b * n_cells_ + cell)];
+      for (int ti = template_begin_[static_cast<std::size_t>(b)]; ti < t_end; ++ti) {
+        const Template& t = templates_[static_cast<std::size_t>(ti)];
+        if (!t.anchor) continue;
+        int tuple = own * t.self_stride;
+        for (int o = t.others_begin; o < t.others_end; ++o)
+          tuple += nb[other_slot_[static_cast<std::size_t>(o)]] * other_stride_[static_cast<std::size_t>(o)];
+        e += energies_[static_cast<std::size_t>(t.table_offset + tuple)];
+      }
     }
   }
   return e;
+}
+
+template <int K>
+double LocalEnergy::sum_fixed(const std::vector<Fixed<K>>& list, int begin, int end, const Occupation* nb, const double* e,
+                              int old_species, int new_species) {
+  const auto delta = [&](const Fixed<K>& t) {
+    int rest = t.table_offset;
+    for (int q = 0; q < K; ++q) rest += nb[t.slot[static_cast<std::size_t>(q)]] * t.stride[static_cast<std::size_t>(q)];
+    return e[rest + new_species * t.self_stride] - e[rest + old_species * t.self_stride];
+  };
+  double acc0 = 0.0, acc1 = 0.0;
+  int i = begin;
+  for (; i + 1 < end; i += 2) {
+    acc0 += delta(list[static_cast<std::size_t>(i)]);
+    acc1 += delta(list[static_cast<std::size_t>(i) + 1]);
+  }
+  if (i < end) acc0 += delta(list[static_cast<std::size_t>(i)]);
+  return acc0 + acc1;
 }
 
 double LocalEnergy::flip_delta(std::span<const Occupation> occ, int site, int species) const {
   const int old = occ[static_cast<std::size_t>(site)];
   if (old == species) return 0.0;
   const int b = site / n_cells_;
-  const int cell = site - b * n_cells_;
-  const int u2 = cell % d3_;
-  const int u1 = (cell / d3_) % d2_;
-  const int u0 = cell / (d2_ * d3_);
-  double delta = 0.0;
-  const int end = template_begin_[static_cast<std::size_t>(b) + 1];
-  for (int ti = template_begin_[static_cast<std::size_t>(b)]; ti < end; ++ti) {
-    const Template& t = templates_[static_cast<std::size_t>(ti)];
-    int rest = 0;
-    int self_stride = t.own_stride;  // the centre, plus any periodic image of it in the cluster
-    bool counted_elsewhere = false;
-    for (int o = t.others_begin; o < t.others_end; ++o) {
-      const int* du = &other_du_[static_cast<std::size_t>(3 * o)];
-      int v0 = u0 + du[0], v1 = u1 + du[1], v2 = u2 + du[2];
-      if (v0 >= d1_) v0 -= d1_;
-      if (v1 >= d2_) v1 -= d2_;
-      if (v2 >= d3_) v2 -= d3_;
-      const int other = other_basis_[static_cast<std::size_t>(o)] * n_cells_ + (v0 * d2_ + v1) * d3_ + v2;
-      if (other == site) {
-        // In a small supercell a cluster can hold the flipped site twice: count the cluster
-        // once, at its first such position, with every copy changed.
-        if (other_before_[static_cast<std::size_t>(o)]) { counted_elsewhere = true; break; }
-        self_stride += other_stride_[static_cast<std::size_t>(o)];
-      } else {
-        rest += occ[static_cast<std::size_t>(other)] * other_stride_[static_cast<std::size_t>(o)];
-      }
-    }
-    if (counted_elsewhere) continue;
-    delta += energies_[static_cast<std::size_t>(t.table_offset + rest + species * self_stride)] -
-             energies_[static_cast<std::size_t>(t.table_offset + rest + old * self_stride)];
+  std::array<Occupation, kMaxNeighbours> nb;
+  gather(occ, b, site - b * n_cells_, nb.data());
+  const auto& lo = fixed_begin_[static_cast<std::size_t>(b)];
+  const auto& hi = fixed_begin_[static_cast<std::size_t>(b) + 1];
+  const double* e = energies_.data();
+  double delta = sum_fixed(fixed0_, lo[0], hi[0], nb.data(), e, old, species) +
+                 sum_fixed(fixed1_, lo[1], hi[1], nb.data(), e, old, species) +
+                 sum_fixed(fixed2_, lo[2], hi[2], nb.data(), e, old, species) +
+                 sum_fixed(fixed3_, lo[3], hi[3], nb.data(), e, old, species);
+  for (int g = lo[4]; g < hi[4]; ++g) {  // clusters of five or more sites
+    const Template& t = templates_[static_cast<std::size_t>(general_[static_cast<std::size_t>(g)])];
+    int rest = t.table_offset;
+    for (int o = t.others_begin; o < t.others_end; ++o)
+      rest += nb[other_slot_[static_cast<std::size_t>(o)]] * other_stride_[static_cast<std::size_t>(o)];
+    delta += e[rest + species * t.self_stride] - e[rest + old * t.self_stride];
   }
   return delta;
 }
@@ -151,9 +203,12 @@ double LocalEnergy::pair_delta(std::span<Occupation> occ, int i, int a, int j, i
 }
 
 std::size_t LocalEnergy::table_bytes() const {
-  return energies_.size() * sizeof(double) + templates_.size() * sizeof(Template) +
-         (other_basis_.size() + other_du_.size() + other_stride_.size()) * sizeof(int) + other_before_.size() +
-         (template_begin_.size() + anchor_templates_.size()) * sizeof(int);
+  return energies_.size() * sizeof(double) + templates_.size() * sizeof(Template) + fixed0_.size() * sizeof(Fixed<0>) +
+         fixed1_.size() * sizeof(Fixed<1>) + fixed2_.size() * sizeof(Fixed<2>) + fixed3_.size() * sizeof(Fixed<3>) +
+         fixed_begin_.size() * sizeof(std::array<int, 5>) + general_.size() * sizeof(int) +
+         other_slot_.size() * sizeof(std::uint16_t) + other_stride_.size() * sizeof(int) +
+         (template_begin_.size() + neighbour_begin_.size() + neighbour_base_.size() + neighbour_du_.size() + wrap0_.size() +
+          wrap1_.size() + wrap2_.size()) * sizeof(int);
 }
 
 }  // namespace tmorder::ce

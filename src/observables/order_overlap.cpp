@@ -3,7 +3,6 @@
 #include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -102,7 +101,10 @@ OrderOverlap::OrderOverlap(const clusters::ClusterSpace& space, const lattice::S
   // Enumerate variants g(s + t') (see the header for why this set is complete).
   const symmetry::SpaceGroup& group = space.space_group();
   const IMat3& p_sim = simulation_cell.matrix();
-  std::set<std::vector<ce::Occupation>> distinct;
+  // Distinct variants in enumeration order (operations, then translations). A linear search
+  // is enough: there are at most
+  // n_operations x n_reference_cells candidates, and it avoids ordering byte vectors.
+  std::vector<std::vector<ce::Occupation>> distinct;
   std::vector<ce::Occupation> candidate(sites_.size());
   std::size_t n_tried = 0;
   for (std::size_t op = 0; op < group.operations.size(); ++op) {
@@ -117,16 +119,28 @@ OrderOverlap::OrderOverlap(const clusters::ClusterSpace& space, const lattice::S
         return reference_occ[static_cast<std::size_t>(reference_cell.site_index(b, cell))];
       };
       ++n_tried;
+      // Commensurability: the variant must be invariant under the simulation-cell vectors
+      // (rows of P), i.e. every simulation site gets one species from all its periodic
+      // images. The variant is periodic with g(reference lattice), so the invariance has to
+      // be checked on a full residue system of that lattice, which is the image
+      // g(s + t') of one reference cell; checking only the simulation cell's own sites is
+      // not enough when the simulation cell is smaller than the pattern in some direction.
       bool commensurate = true;
-      for (std::size_t k = 0; k < sites_.size() && commensurate; ++k) {
+      for (int b : basis_sites) {
+        for (int c = 0; c < reference_cell.n_cells() && commensurate; ++c) {
+          const lattice::LatticeSite p =
+              group.apply(op, lattice::LatticeSite{b, IVec3(reference_cell.cell_translation(c) + shift)});
+          const ce::Occupation here = species_at(p.basis, p.cell);
+          for (int r = 0; r < 3 && commensurate; ++r)
+            if (species_at(p.basis, IVec3(p.cell + p_sim.row(r).transpose())) != here) commensurate = false;
+        }
+      }
+      if (!commensurate) continue;
+      for (std::size_t k = 0; k < sites_.size(); ++k) {
         const lattice::LatticeSite p = simulation_cell.lattice_site(sites_[k]);
         candidate[k] = species_at(p.basis, p.cell);
-        // Periodic images of the site under the simulation-cell vectors (rows of P) must
-        // carry the same species, else the pattern does not fit the simulation cell.
-        for (int r = 0; r < 3 && commensurate; ++r)
-          if (species_at(p.basis, IVec3(p.cell + p_sim.row(r).transpose())) != candidate[k]) commensurate = false;
       }
-      if (commensurate) distinct.insert(candidate);
+      if (std::find(distinct.begin(), distinct.end(), candidate) == distinct.end()) distinct.push_back(candidate);
     }
   }
   if (distinct.empty())

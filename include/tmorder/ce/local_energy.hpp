@@ -1,5 +1,6 @@
 #pragma once
 // A cluster expansion compiled for one supercell into flat tables for Monte Carlo.
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -17,13 +18,16 @@ using Occupation = std::uint8_t;
 ///
 /// Per orbit, an energy table over occupation tuples: e[tuple] = sum_f J_f / m * T_f[tuple],
 /// so that the total energy is N_cells J_0 + sum over all cluster instances of e[tuple].
-/// Per parent basis site b, the cluster templates that contain b: for each, the orbit's
-/// table, the stride of b's position, and the other sites as (basis, Smith-coordinate
-/// offset relative to b). Translational symmetry of the supercell makes these templates the
-/// same for every cell, so memory does not grow with the supercell beyond the occupation
-/// array, and an energy change visits only the clusters through the changed site.
+/// Per parent basis site b, the cluster templates that contain b and the distinct
+/// neighbours they reach, as (basis, Smith-coordinate offset). Translational symmetry of the
+/// supercell makes these the same for every cell, so memory does not grow with the supercell
+/// beyond the occupation array. An energy change gathers the neighbours' species once into a
+/// small stack buffer and then visits the templates with table look-ups only.
 class LocalEnergy {
  public:
+  /// Largest number of distinct neighbours of one site (the gather buffer on the stack).
+  static constexpr int kMaxNeighbours = 2048;
+
   LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& supercell);
 
   [[nodiscard]] const lattice::Supercell& supercell() const { return supercell_; }
@@ -40,30 +44,58 @@ class LocalEnergy {
   /// call and restored before it returns.
   [[nodiscard]] double pair_delta(std::span<Occupation> occ, int i, int a, int j, int b) const;
 
-  /// Bytes of tables that do not depend on the supercell size.
+  /// Bytes of the compiled tables: independent of the supercell except the wrap tables,
+  /// 2 (d1 + d2 + d3) ints for Smith diagonal d.
   [[nodiscard]] std::size_t table_bytes() const;
 
  private:
   struct Template {
-    int table_offset;   // into energies_
-    int own_stride;     // stride of the central site's species in the tuple
-    int others_begin;   // into other_* arrays
+    int table_offset;  // into energies_
+    int self_stride;   // stride of the centre in the tuple, plus that of any periodic image of it
+    int others_begin;  // into other_slot_/other_stride_
     int others_end;
+    bool anchor;       // the centre is the cluster's first site (total_energy counts it here)
+    bool skip;         // the centre also sits at an earlier position: counted at that template
   };
+
+  // Species of the distinct neighbours of `site` (basis b, Smith coordinates of its cell).
+  void gather(std::span<const Occupation> occ, int b, int cell, Occupation* out) const;
+
+  // The hot path keeps templates of 0, 1, 2 and 3 other sites (points, pairs, triplets,
+  // quadruplets) in fixed-size records, walked two at a time into two partial sums so the
+  // floating-point additions do not form one serial dependency chain.
+  template <int K>
+  struct Fixed {
+    int table_offset;
+    int self_stride;
+    std::array<std::uint16_t, K == 0 ? 1 : K> slot;
+    std::array<int, K == 0 ? 1 : K> stride;
+  };
+  template <int K>
+  static double sum_fixed(const std::vector<Fixed<K>>& list, int begin, int end, const Occupation* nb, const double* e,
+                          int old_species, int new_species);
 
   lattice::Supercell supercell_;
   int n_cells_;
   int d1_, d2_, d3_;
   double constant_;                    // N_cells * J_0
   std::vector<double> energies_;       // all orbits' energy tables, concatenated
-  std::vector<int> template_begin_;    // per parent basis site: range into templates_
+  std::vector<int> template_begin_;    // per parent basis site: range into templates_ (all, for total_energy)
   std::vector<Template> templates_;
-  std::vector<int> other_basis_;
-  std::vector<int> other_du_;          // 3 per other site, each in [0, d_k)
+  std::vector<Fixed<0>> fixed0_;
+  std::vector<Fixed<1>> fixed1_;
+  std::vector<Fixed<2>> fixed2_;
+  std::vector<Fixed<3>> fixed3_;
+  std::vector<std::array<int, 5>> fixed_begin_;  // per basis: begin of fixed0..3 and of general_
+  std::vector<int> general_;                     // template indices with > 3 others and not skipped
+  std::vector<std::uint16_t> other_slot_;  // index into the gathered neighbours
   std::vector<int> other_stride_;
-  std::vector<std::uint8_t> other_before_;  // 1 if the other site precedes the centre in the cluster
-  // For total_energy: each cluster of each orbit counted once, anchored at its first site.
-  std::vector<int> anchor_templates_;  // template indices with own position 0
+  std::vector<int> neighbour_begin_;   // per parent basis site: range into neighbour_*
+  std::vector<int> neighbour_base_;    // basis * n_cells of each neighbour
+  std::vector<int> neighbour_du_;      // 3 per neighbour, each in [0, d_k)
+  // Branch-free periodic wrap: wrap_k[x] = (x mod d_k) * (stride of Smith axis k in the
+  // cell index), for 0 <= x < 2 d_k, so a neighbour's cell is three look-ups and two adds.
+  std::vector<int> wrap0_, wrap1_, wrap2_;
 };
 
 }  // namespace tmorder::ce
