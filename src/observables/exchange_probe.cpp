@@ -31,7 +31,7 @@ int find_species(const lattice::Sublattice& s, const std::string& species) {
 ExchangeProbe::ExchangeProbe(const ce::LocalEnergy& energy, const lattice::ParentLattice& parent,
                              std::string from_sublattice, std::string species, std::string to_sublattice,
                              double max_distance)
-    : energy_(energy), species_(std::move(species)), site_sublattice_(parent.site_sublattice) {
+    : energy_(energy), species_(std::move(species)) {
   from_sublattice_ = find_sublattice(parent, from_sublattice, "'from'");
   to_sublattice_ = find_sublattice(parent, to_sublattice, "'to'");
   const lattice::Sublattice& from = parent.sublattices[static_cast<std::size_t>(from_sublattice_)];

@@ -47,8 +47,8 @@ class ExchangeProbe {
   /// max_distance (Angstrom) of it, found once on the parent and stored as (basis, cell
   /// offset). Throws InputError for an unknown sublattice or species name, a species not
   /// allowed on both sublattices, a non-positive distance, or no 'to' site within
-  /// max_distance. `energy` must be compiled on a supercell of `parent`; both must outlive
-  /// the probe (it keeps references, not copies).
+  /// max_distance. `energy` must be compiled on a supercell of `parent` and must outlive the
+  /// probe (it is kept by reference; the parent is needed only here).
   ExchangeProbe(const ce::LocalEnergy& energy, const lattice::ParentLattice& parent, std::string from_sublattice,
                 std::string species, std::string to_sublattice, double max_distance);
 
@@ -83,7 +83,6 @@ class ExchangeProbe {
   int from_sublattice_ = -1;
   int to_sublattice_ = -1;
   std::string species_;
-  std::vector<int> site_sublattice_;        // per parent basis site
   int species_on_from_ = -1;                // species index on the 'from' sublattice
   int species_on_to_ = -1;                  // species index on the 'to' sublattice
   std::vector<int> to_species_on_from_;     // [to-species index] -> index on 'from', or -1
