@@ -2,7 +2,11 @@
 
 #include <map>
 #include <set>
+#include <algorithm>
 #include <stdexcept>
+
+#include "tmorder/util/error.hpp"
+#include "tmorder/util/text.hpp"
 
 namespace tmorder::lattice {
 
@@ -25,6 +29,29 @@ std::vector<int> ParentLattice::colours() const {
     }
   }
   return colour;
+}
+
+int ParentLattice::sublattice_index(const std::string& name, const std::string& context) const {
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < sublattices.size(); ++k) {
+    if (sublattices[k].name == name) return static_cast<int>(k);
+    names.push_back(sublattices[k].name);
+  }
+  throw InputError(context + ": unknown sublattice '" + name + "' (the model has: " + text::join(names, ", ") + ")");
+}
+
+int ParentLattice::find_species(int sublattice, const std::string& species) const {
+  const auto& list = sublattices.at(static_cast<std::size_t>(sublattice)).species;
+  const auto it = std::find(list.begin(), list.end(), species);
+  return it == list.end() ? -1 : static_cast<int>(it - list.begin());
+}
+
+int ParentLattice::species_index(int sublattice, const std::string& species, const std::string& context) const {
+  const int k = find_species(sublattice, species);
+  if (k >= 0) return k;
+  const auto& sub = sublattices.at(static_cast<std::size_t>(sublattice));
+  throw InputError(context + ": species '" + species + "' is not allowed on sublattice '" + sub.name + "' (allowed: " +
+                   text::join(sub.species, ", ") + ")");
 }
 
 void ParentLattice::validate() const {

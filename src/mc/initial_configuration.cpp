@@ -1,6 +1,5 @@
 #include "tmorder/mc/initial_configuration.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -9,32 +8,13 @@
 
 namespace tmorder::mc {
 
-namespace {
-
-int sublattice_index(const lattice::ParentLattice& parent, const std::string& name, const std::string& what) {
-  for (std::size_t k = 0; k < parent.sublattices.size(); ++k)
-    if (parent.sublattices[k].name == name) return static_cast<int>(k);
-  std::vector<std::string> names;
-  for (const auto& s : parent.sublattices) names.push_back(s.name);
-  throw InputError(what + ": unknown sublattice '" + name + "'; the model has " + text::join(names, ", "));
-}
-
-int species_index(const lattice::Sublattice& sub, const std::string& name, const std::string& what) {
-  const auto it = std::find(sub.species.begin(), sub.species.end(), name);
-  if (it == sub.species.end())
-    throw InputError(what + ": species '" + name + "' is not allowed on sublattice '" + sub.name + "' (allowed: " +
-                     text::join(sub.species, ", ") + ")");
-  return static_cast<int>(it - sub.species.begin());
-}
-
-}  // namespace
 
 std::vector<std::vector<int>> species_counts(const lattice::ParentLattice& parent, const lattice::Supercell& supercell,
                                              const Composition& composition) {
   std::vector<std::vector<int>> counts(parent.sublattices.size());
   std::vector<bool> given(parent.sublattices.size(), false);
   for (const auto& [sub_name, fractions] : composition) {
-    const int s = sublattice_index(parent, sub_name, "composition");
+    const int s = parent.sublattice_index(sub_name, "composition");
     const auto& sub = parent.sublattices[static_cast<std::size_t>(s)];
     int n_sites = 0;
     for (std::size_t b = 0; b < parent.n_sites(); ++b)
@@ -43,7 +23,7 @@ std::vector<std::vector<int>> species_counts(const lattice::ParentLattice& paren
     c.assign(sub.species.size(), 0);
     double total = 0.0;
     for (const auto& [species, x] : fractions) {
-      const int k = species_index(sub, species, "composition");
+      const int k = parent.species_index(s, species, "composition");
       if (!(x >= 0.0) || !std::isfinite(x))
         throw InputError(fmt::format("composition: fraction of {} on {} must be a number >= 0, got {}", species, sub_name, x));
       const double exact = x * n_sites;
@@ -86,9 +66,9 @@ ChemicalPotentials chemical_potentials(const lattice::ParentLattice& parent,
   ChemicalPotentials out;
   for (const auto& sub : parent.sublattices) out.emplace_back(sub.species.size(), 0.0);
   for (const auto& [sub_name, values] : mu) {
-    const int s = sublattice_index(parent, sub_name, "chemical potentials");
+    const int s = parent.sublattice_index(sub_name, "chemical potentials");
     for (const auto& [species, value] : values) {
-      const int k = species_index(parent.sublattices[static_cast<std::size_t>(s)], species, "chemical potentials");
+      const int k = parent.species_index(s, species, "chemical potentials");
       if (!std::isfinite(value)) throw InputError("chemical potentials: value for " + species + " on " + sub_name + " is not finite");
       out[static_cast<std::size_t>(s)][static_cast<std::size_t>(k)] = value;
     }

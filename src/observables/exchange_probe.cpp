@@ -10,34 +10,17 @@
 
 namespace tmorder::observables {
 
-namespace {
-
-int find_sublattice(const lattice::ParentLattice& parent, const std::string& name, const std::string& role) {
-  std::string known;
-  for (std::size_t k = 0; k < parent.sublattices.size(); ++k) {
-    if (parent.sublattices[k].name == name) return static_cast<int>(k);
-    known += (k ? ", " : "") + parent.sublattices[k].name;
-  }
-  throw InputError("exchange probe: unknown " + role + " sublattice '" + name + "' (known: " + known + ")");
-}
-
-int find_species(const lattice::Sublattice& s, const std::string& species) {
-  const auto it = std::find(s.species.begin(), s.species.end(), species);
-  return it == s.species.end() ? -1 : static_cast<int>(it - s.species.begin());
-}
-
-}  // namespace
 
 ExchangeProbe::ExchangeProbe(const ce::LocalEnergy& energy, const lattice::ParentLattice& parent,
                              std::string from_sublattice, std::string species, std::string to_sublattice,
                              double max_distance)
     : energy_(energy), species_(std::move(species)) {
-  from_sublattice_ = find_sublattice(parent, from_sublattice, "'from'");
-  to_sublattice_ = find_sublattice(parent, to_sublattice, "'to'");
+  from_sublattice_ = parent.sublattice_index(from_sublattice, "exchange probe ('from')");
+  to_sublattice_ = parent.sublattice_index(to_sublattice, "exchange probe ('to')");
   const lattice::Sublattice& from = parent.sublattices[static_cast<std::size_t>(from_sublattice_)];
   const lattice::Sublattice& to = parent.sublattices[static_cast<std::size_t>(to_sublattice_)];
-  species_on_from_ = find_species(from, species_);
-  species_on_to_ = find_species(to, species_);
+  species_on_from_ = parent.find_species(from_sublattice_, species_);
+  species_on_to_ = parent.find_species(to_sublattice_, species_);
   if (species_on_from_ < 0 || species_on_to_ < 0)
     throw InputError("exchange probe: species '" + species_ + "' must be allowed on both sublattice '" +
                      from.name + "' and sublattice '" + to.name + "'" +
@@ -55,7 +38,7 @@ ExchangeProbe::ExchangeProbe(const ce::LocalEnergy& energy, const lattice::Paren
   // Which 'to' species may move onto the 'from' sublattice, by index, so compute() needs no
   // string comparison.
   to_species_names_ = to.species;
-  for (const std::string& x : to.species) to_species_on_from_.push_back(find_species(from, x));
+  for (const std::string& x : to.species) to_species_on_from_.push_back(parent.find_species(from_sublattice_, x));
 
   // 'to' neighbours of every 'from' basis site, found once on the parent. The centre itself
   // (distance 0) is excluded, which matters only when 'from' and 'to' are one sublattice.

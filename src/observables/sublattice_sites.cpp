@@ -1,7 +1,6 @@
 #include "tmorder/observables/sublattice_sites.hpp"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <stdexcept>
 
@@ -10,20 +9,11 @@
 namespace tmorder::observables {
 
 int find_sublattice(const lattice::ParentLattice& parent, const std::string& name) {
-  std::vector<std::string> names;
-  for (std::size_t s = 0; s < parent.sublattices.size(); ++s) {
-    if (parent.sublattices[s].name == name) return static_cast<int>(s);
-    names.push_back(parent.sublattices[s].name);
-  }
-  throw InputError(fmt::format("unknown sublattice '{}' (the parent lattice has: {})", name, fmt::join(names, ", ")));
+  return parent.sublattice_index(name, "observable");
 }
 
 int find_species(const lattice::ParentLattice& parent, int sublattice, const std::string& species) {
-  const auto& sl = parent.sublattices.at(static_cast<std::size_t>(sublattice));
-  for (std::size_t k = 0; k < sl.species.size(); ++k)
-    if (sl.species[k] == species) return static_cast<int>(k);
-  throw InputError(fmt::format("unknown species '{}' on sublattice '{}' (allowed there: {})", species, sl.name,
-                               fmt::join(sl.species, ", ")));
+  return parent.species_index(sublattice, species, "observable");
 }
 
 std::vector<int> sublattice_sites(const lattice::ParentLattice& parent, const lattice::Supercell& supercell,

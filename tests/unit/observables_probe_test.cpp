@@ -423,8 +423,8 @@ TEST(ExchangeProbeTest, ConstructionErrors) {
   const ce::LocalEnergy local(model, sc);
   using test_support::error_of;
   auto has = [](const std::string& msg, const std::string& part) { return msg.find(part) != std::string::npos; };
-  EXPECT_TRUE(has(error_of([&] { ExchangeProbe(local, parent, "TMX", "Cu", "Na", 3.3); }), "unknown 'from' sublattice"));
-  EXPECT_TRUE(has(error_of([&] { ExchangeProbe(local, parent, "TM", "Cu", "Li", 3.3); }), "unknown 'to' sublattice"));
+  EXPECT_TRUE(has(error_of([&] { ExchangeProbe(local, parent, "TMX", "Cu", "Na", 3.3); }), "('from'): unknown sublattice 'TMX'"));
+  EXPECT_TRUE(has(error_of([&] { ExchangeProbe(local, parent, "TM", "Cu", "Li", 3.3); }), "('to'): unknown sublattice 'Li'"));
   EXPECT_TRUE(has(error_of([&] { ExchangeProbe(local, parent, "TM", "Zn", "Na", 3.3); }), "must be allowed on both"));
   // Ni is a TM species only.
   EXPECT_TRUE(has(error_of([&] { ExchangeProbe(local, parent, "TM", "Ni", "Na", 3.3); }), "not allowed on 'Na'"));

@@ -28,6 +28,14 @@ struct ParentLattice {
   /// Symmetry colours: active sites are coloured by sublattice, fixed sites by species,
   /// so no operation found with them maps a site onto one with other allowed species.
   [[nodiscard]] std::vector<int> colours() const;
+  /// Index of the sublattice called `name`; throws tmorder::InputError "<context>: unknown
+  /// sublattice 'X' (the model has: ...)".
+  [[nodiscard]] int sublattice_index(const std::string& name, const std::string& context) const;
+  /// Index of `species` in a sublattice's list, or -1 if it is not allowed there.
+  [[nodiscard]] int find_species(int sublattice, const std::string& species) const;
+  /// As find_species, but throws tmorder::InputError "<context>: species 'X' is not allowed on
+  /// sublattice 'S' (allowed: ...)".
+  [[nodiscard]] int species_index(int sublattice, const std::string& species, const std::string& context) const;
   /// Checks the invariants (sizes, indices, >= 2 distinct species per sublattice, every
   /// sublattice used); throws std::invalid_argument naming the problem.
   void validate() const;
