@@ -45,22 +45,22 @@ Supercell::Supercell(const IMat3& P, int n_basis) : P_(P), n_basis_(n_basis) {
   D_ = snf.diagonal;
   n_cells_ = static_cast<int>(std::llabs(det));
 
-  // One representative translation per cell, wrapped into the supercell: with n = m P
-  // (row vectors), m = n adj(P) / det; subtracting floor(m) P keeps m in [0, 1).
-  const IMat3 Uinv = (adjugate(U_).cast<long long>() * integer_determinant(U_)).cast<int>();
-  const auto adjP = adjugate(P);
-  translations_.resize(static_cast<std::size_t>(n_cells_));
-  for (int u0 = 0; u0 < D_[0]; ++u0)
-    for (int u1 = 0; u1 < D_[1]; ++u1)
-      for (int u2 = 0; u2 < D_[2]; ++u2) {
-        const IVec3 u(u0, u1, u2);
-        IVec3 n = Uinv * u;
-        const Eigen::Matrix<long long, 1, 3> m = n.transpose().cast<long long>() * adjP;
-        Eigen::Matrix<long long, 1, 3> shift;
-        for (int k = 0; k < 3; ++k) shift[k] = floor_div(m[k], det);
-        n -= (shift * P.cast<long long>()).transpose().cast<int>();
-        translations_[static_cast<std::size_t>(cell_of_snf(u))] = n;
-      }
+  U_inverse_ = (adjugate(U_).cast<long long>() * integer_determinant(U_)).cast<int>();
+  adjugate_P_ = adjugate(P);
+  det_P_ = det;
+}
+
+IVec3 Supercell::cell_translation(int c) const {
+  // Smith coordinates of the cell, a translation with them (U^-1 u), then wrapped into the
+  // supercell: with n = m P (row vectors), m = n adj(P) / det; subtracting floor(m) P keeps
+  // m in [0, 1).
+  const IVec3 u(c / (D_[1] * D_[2]), (c / D_[2]) % D_[1], c % D_[2]);
+  IVec3 n = U_inverse_ * u;
+  const Eigen::Matrix<long long, 1, 3> m = n.transpose().cast<long long>() * adjugate_P_;
+  Eigen::Matrix<long long, 1, 3> shift;
+  for (int k = 0; k < 3; ++k) shift[k] = floor_div(m[k], det_P_);
+  n -= (shift * P_.cast<long long>()).transpose().cast<int>();
+  return n;
 }
 
 IVec3 Supercell::snf_coordinates(const IVec3& n) const {

@@ -126,8 +126,8 @@ bool MonteCarlo::try_swap() {
   const auto& w = swap_weights_[s];
   const std::size_t p = std::min<std::size_t>(static_cast<std::size_t>(std::upper_bound(w.begin(), w.end(), x) - w.begin()), w.size() - 1);
   const auto [a, b] = swap_pairs_[s][p];
-  const auto& list_a = sites_.sites(static_cast<int>(s), a);
-  const auto& list_b = sites_.sites(static_cast<int>(s), b);
+  const auto list_a = sites_.sites(static_cast<int>(s), a);
+  const auto list_b = sites_.sites(static_cast<int>(s), b);
   const int i = list_a[rng_.below(static_cast<std::uint32_t>(list_a.size()))];
   const int j = list_b[rng_.below(static_cast<std::uint32_t>(list_b.size()))];
   const double delta = move_delta(i, b, j, a);

@@ -1,6 +1,7 @@
 #include "tmorder/mc/species_sites.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace tmorder::mc {
 
@@ -9,32 +10,54 @@ SpeciesSites::SpeciesSites(const lattice::ParentLattice& parent, const lattice::
     : n_cells_(supercell.n_cells()),
       basis_sublattice_(parent.site_sublattice),
       sublattice_basis_(parent.sublattices.size()),
-      lists_(parent.sublattices.size()),
+      order_(parent.sublattices.size()),
+      start_(parent.sublattices.size()),
       position_(static_cast<std::size_t>(supercell.n_sites()), -1) {
   if (occ.size() != static_cast<std::size_t>(supercell.n_sites())) throw std::invalid_argument("SpeciesSites: wrong occupation size");
-  for (std::size_t k = 0; k < lists_.size(); ++k) lists_[k].resize(parent.sublattices[k].species.size());
   for (std::size_t b = 0; b < basis_sublattice_.size(); ++b)
     if (basis_sublattice_[b] >= 0) sublattice_basis_[static_cast<std::size_t>(basis_sublattice_[b])].push_back(static_cast<int>(b));
-  for (int i = 0; i < supercell.n_sites(); ++i) {
-    const int sl = sublattice_of(i);
-    if (sl < 0) continue;
-    auto& list = lists_[static_cast<std::size_t>(sl)][occ[static_cast<std::size_t>(i)]];
-    position_[static_cast<std::size_t>(i)] = static_cast<int>(list.size());
-    list.push_back(i);
+  // Counting sort of each sublattice's sites by species.
+  for (std::size_t s = 0; s < order_.size(); ++s) {
+    const int m = static_cast<int>(parent.sublattices[s].species.size());
+    std::vector<int> count(static_cast<std::size_t>(m), 0);
+    for (int k = 0; k < n_sites(static_cast<int>(s)); ++k) ++count[occ[static_cast<std::size_t>(site(static_cast<int>(s), k))]];
+    auto& st = start_[s];
+    st.assign(static_cast<std::size_t>(m) + 1, 0);
+    for (int a = 0; a < m; ++a) st[static_cast<std::size_t>(a) + 1] = st[static_cast<std::size_t>(a)] + count[static_cast<std::size_t>(a)];
+    std::vector<int> fill(st.begin(), st.end() - 1);
+    auto& order = order_[s];
+    order.assign(static_cast<std::size_t>(n_sites(static_cast<int>(s))), -1);
+    for (int k = 0; k < n_sites(static_cast<int>(s)); ++k) {
+      const int i = site(static_cast<int>(s), k);
+      const int p = fill[occ[static_cast<std::size_t>(i)]]++;
+      order[static_cast<std::size_t>(p)] = i;
+      position_[static_cast<std::size_t>(i)] = p;
+    }
   }
 }
 
+void SpeciesSites::swap_positions(std::vector<int>& order, int p, int q) {
+  std::swap(order[static_cast<std::size_t>(p)], order[static_cast<std::size_t>(q)]);
+  position_[static_cast<std::size_t>(order[static_cast<std::size_t>(p)])] = p;
+  position_[static_cast<std::size_t>(order[static_cast<std::size_t>(q)])] = q;
+}
+
 void SpeciesSites::move(int site, int from, int to) {
-  auto& by_species = lists_[static_cast<std::size_t>(sublattice_of(site))];
-  auto& src = by_species[static_cast<std::size_t>(from)];
-  const int pos = position_[static_cast<std::size_t>(site)];
-  const int last = src.back();
-  src[static_cast<std::size_t>(pos)] = last;  // swap-remove keeps the list dense
-  position_[static_cast<std::size_t>(last)] = pos;
-  src.pop_back();
-  auto& dst = by_species[static_cast<std::size_t>(to)];
-  position_[static_cast<std::size_t>(site)] = static_cast<int>(dst.size());
-  dst.push_back(site);
+  const auto s = static_cast<std::size_t>(sublattice_of(site));
+  auto& order = order_[s];
+  auto& st = start_[s];
+  // Walk the site across each boundary between `from` and `to`: to the edge of its current
+  // segment, then shift that boundary by one so it belongs to the neighbouring segment.
+  for (int k = from; k < to; ++k) {
+    const int last = st[static_cast<std::size_t>(k) + 1] - 1;
+    swap_positions(order, position_[static_cast<std::size_t>(site)], last);
+    --st[static_cast<std::size_t>(k) + 1];
+  }
+  for (int k = from; k > to; --k) {
+    const int first = st[static_cast<std::size_t>(k)];
+    swap_positions(order, position_[static_cast<std::size_t>(site)], first);
+    ++st[static_cast<std::size_t>(k)];
+  }
 }
 
 }  // namespace tmorder::mc

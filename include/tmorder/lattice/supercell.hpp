@@ -54,7 +54,8 @@ class Supercell {
 
   /// The parent translation of cell `c` that lies inside the supercell (supercell
   /// fractional coordinates in [0, 1)).
-  [[nodiscard]] const IVec3& cell_translation(int c) const { return translations_[static_cast<std::size_t>(c)]; }
+  /// Computed on demand (a few integer operations), so a supercell stores nothing per cell.
+  [[nodiscard]] IVec3 cell_translation(int c) const;
   /// Parent site of supercell site `i`, with its translation inside the supercell.
   [[nodiscard]] LatticeSite lattice_site(int i) const {
     return {i / n_cells_, cell_translation(i % n_cells_)};
@@ -70,7 +71,9 @@ class Supercell {
   IMat3 U_;
   IVec3 D_;
   int n_cells_;
-  std::vector<IVec3> translations_;
+  IMat3 U_inverse_;
+  Eigen::Matrix<long long, 3, 3> adjugate_P_;  // P^-1 = adj(P) / det(P)
+  long long det_P_;
 };
 
 }  // namespace tmorder::lattice

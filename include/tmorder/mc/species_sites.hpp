@@ -11,13 +11,19 @@
 
 namespace tmorder::mc {
 
+/// Per sublattice, one array of its sites grouped by species (segment k holds the sites of
+/// species k) and, per site, its position in that array: 8 bytes per site, no allocation
+/// after construction. Changing a site's species moves it across the segment boundaries
+/// between the two species by swaps, O(number of species).
 class SpeciesSites {
  public:
   SpeciesSites(const lattice::ParentLattice& parent, const lattice::Supercell& supercell,
                std::span<const ce::Occupation> occ);
 
-  [[nodiscard]] int n_sublattices() const { return static_cast<int>(lists_.size()); }
-  [[nodiscard]] int n_species(int sublattice) const { return static_cast<int>(lists_[static_cast<std::size_t>(sublattice)].size()); }
+  [[nodiscard]] int n_sublattices() const { return static_cast<int>(order_.size()); }
+  [[nodiscard]] int n_species(int sublattice) const {
+    return static_cast<int>(start_[static_cast<std::size_t>(sublattice)].size()) - 1;
+  }
   /// Sublattice of a supercell site (-1 for fixed sites).
   [[nodiscard]] int sublattice_of(int site) const { return basis_sublattice_[static_cast<std::size_t>(site / n_cells_)]; }
   /// Number of sites of a sublattice.
@@ -25,26 +31,34 @@ class SpeciesSites {
     return static_cast<int>(sublattice_basis_[static_cast<std::size_t>(sublattice)].size()) * n_cells_;
   }
   /// The k-th site of a sublattice (0 <= k < n_sites): sites of one parent basis site form a
-  /// contiguous block, so no per-site list is stored.
+  /// contiguous block of the site index, so no per-site list is needed for this.
   [[nodiscard]] int site(int sublattice, int k) const {
     return sublattice_basis_[static_cast<std::size_t>(sublattice)][static_cast<std::size_t>(k / n_cells_)] * n_cells_ + k % n_cells_;
   }
   /// Sites of one species on one sublattice (unordered).
-  [[nodiscard]] const std::vector<int>& sites(int sublattice, int species) const {
-    return lists_[static_cast<std::size_t>(sublattice)][static_cast<std::size_t>(species)];
+  [[nodiscard]] std::span<const int> sites(int sublattice, int species) const {
+    const auto& st = start_[static_cast<std::size_t>(sublattice)];
+    return std::span<const int>(order_[static_cast<std::size_t>(sublattice)]).subspan(
+        static_cast<std::size_t>(st[static_cast<std::size_t>(species)]),
+        static_cast<std::size_t>(st[static_cast<std::size_t>(species) + 1] - st[static_cast<std::size_t>(species)]));
   }
-  [[nodiscard]] int count(int sublattice, int species) const { return static_cast<int>(sites(sublattice, species).size()); }
+  [[nodiscard]] int count(int sublattice, int species) const {
+    const auto& st = start_[static_cast<std::size_t>(sublattice)];
+    return st[static_cast<std::size_t>(species) + 1] - st[static_cast<std::size_t>(species)];
+  }
 
-  /// Records that `site` changed from species `from` to `to` (same sublattice), O(1).
+  /// Records that `site` changed from species `from` to `to` (same sublattice).
   void move(int site, int from, int to);
 
  private:
-  // Memory per site: one list entry and one position (8 bytes); the rest is per basis site.
+  void swap_positions(std::vector<int>& order, int p, int q);
+
   int n_cells_;
-  std::vector<int> basis_sublattice_;                      // [parent basis site] -> sublattice or -1
-  std::vector<std::vector<int>> sublattice_basis_;         // [sublattice] -> parent basis sites
-  std::vector<std::vector<std::vector<int>>> lists_;      // [sublattice][species] -> sites
-  std::vector<int> position_;                              // index of a site within its species list
+  std::vector<int> basis_sublattice_;               // [parent basis site] -> sublattice or -1
+  std::vector<std::vector<int>> sublattice_basis_;  // [sublattice] -> parent basis sites
+  std::vector<std::vector<int>> order_;             // [sublattice] -> sites grouped by species
+  std::vector<std::vector<int>> start_;             // [sublattice][species] -> segment start (+ end)
+  std::vector<int> position_;                       // per site: index in its sublattice's order_
 };
 
 }  // namespace tmorder::mc
