@@ -15,7 +15,10 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
       n_cells_(supercell.n_cells()),
       d1_(supercell.snf_diagonal()[0]),
       d2_(supercell.snf_diagonal()[1]),
-      d3_(supercell.snf_diagonal()[2]) {
+      d3_(supercell.snf_diagonal()[2]),
+      by_cells_(static_cast<std::uint32_t>(supercell.n_cells())),
+      by_d3_(static_cast<std::uint32_t>(supercell.snf_diagonal()[2])),
+      by_d2_(static_cast<std::uint32_t>(supercell.snf_diagonal()[1])) {
   const auto& space = ce.space();
   const int n_basis = static_cast<int>(space.parent().n_sites());
   if (supercell.n_basis() != n_basis) throw std::invalid_argument("LocalEnergy: supercell basis does not match the parent");
@@ -112,9 +115,12 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
 }
 
 void LocalEnergy::gather(std::span<const Occupation> occ, int b, int cell, Occupation* out) const {
-  const int u2 = cell % d3_;
-  const int u1 = (cell / d3_) % d2_;
-  const int u0 = cell / (d2_ * d3_);
+  const auto c = static_cast<std::uint32_t>(cell);
+  const std::uint32_t q = by_d3_.divide(c);  // cell = (u0 d2 + u1) d3 + u2
+  const int u2 = static_cast<int>(c - q * static_cast<std::uint32_t>(d3_));
+  const std::uint32_t u0q = by_d2_.divide(q);
+  const int u1 = static_cast<int>(q - u0q * static_cast<std::uint32_t>(d2_));
+  const int u0 = static_cast<int>(u0q);
   const int begin = neighbour_begin_[static_cast<std::size_t>(b)];
   const int end = neighbour_begin_[static_cast<std::size_t>(b) + 1];
   const int* du = neighbour_du_.data() + 3 * begin;
@@ -171,7 +177,7 @@ double LocalEnergy::sum_fixed(const std::vector<Fixed<K>>& list, int begin, int 
 double LocalEnergy::flip_delta(std::span<const Occupation> occ, int site, int species) const {
   const int old = occ[static_cast<std::size_t>(site)];
   if (old == species) return 0.0;
-  const int b = site / n_cells_;
+  const int b = static_cast<int>(by_cells_.divide(static_cast<std::uint32_t>(site)));
   std::array<Occupation, kMaxNeighbours> nb;
   gather(occ, b, site - b * n_cells_, nb.data());
   const auto& lo = fixed_begin_[static_cast<std::size_t>(b)];

@@ -32,6 +32,8 @@ MonteCarlo::MonteCarlo(const ce::LocalEnergy& energy, const lattice::ParentLatti
   }
   const double total = moves.swap + moves.exchange + moves.flip;
   cumulative_ = {moves.swap / total, (moves.swap + moves.exchange) / total, 1.0};
+  if (moves.swap == total) single_kind_ = 0;
+  if (moves.flip == total) single_kind_ = 2;
 
   // Species pairs per sublattice for swaps.
   const int n_sub = sites_.n_sublattices();
@@ -106,7 +108,9 @@ void MonteCarlo::apply(int site, int to) {
 }
 
 bool MonteCarlo::step() {
-  const double r = cumulative_[0] < 1.0 ? rng_.uniform() : 0.0;
+  if (single_kind_ == 0) return try_swap();  // one kind of move: no draw to choose it
+  if (single_kind_ == 2) return try_flip();
+  const double r = rng_.uniform();
   if (r < cumulative_[0]) return try_swap();
   if (r < cumulative_[1]) return try_exchange();
   return try_flip();
@@ -161,14 +165,16 @@ bool MonteCarlo::try_exchange() {
 
 bool MonteCarlo::try_flip() {
   ++stats_.trials[2];
-  const int k = static_cast<int>(rng_.below(static_cast<std::uint32_t>(n_active_)));
+  // A random active site: a random active basis site, then a random cell (no divides).
+  const int basis = active_basis_.size() == 1 ? active_basis_[0]
+                                               : active_basis_[rng_.below(static_cast<std::uint32_t>(active_basis_.size()))];
   const int n_cells = local_.supercell().n_cells();
-  const int i = active_basis_[static_cast<std::size_t>(k / n_cells)] * n_cells + k % n_cells;
-  const int s = sites_.sublattice_of(i);
+  const int i = basis * n_cells + static_cast<int>(rng_.below(static_cast<std::uint32_t>(n_cells)));
+  const int s = sites_.sublattice_of_basis(basis);
   const int m = sites_.n_species(s);
   const int a = occ_[static_cast<std::size_t>(i)];
-  int b = static_cast<int>(rng_.below(static_cast<std::uint32_t>(m - 1)));
-  if (b >= a) ++b;  // uniform over the other species
+  int b = m == 2 ? 1 - a : static_cast<int>(rng_.below(static_cast<std::uint32_t>(m - 1)));
+  if (m > 2 && b >= a) ++b;  // uniform over the other species
   const double delta = move_delta(i, b, -1, 0);
   const auto& mu = mu_[static_cast<std::size_t>(s)];
   if (!accept(delta - (mu[static_cast<std::size_t>(b)] - mu[static_cast<std::size_t>(a)]))) return false;

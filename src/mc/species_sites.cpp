@@ -8,6 +8,7 @@ namespace tmorder::mc {
 SpeciesSites::SpeciesSites(const lattice::ParentLattice& parent, const lattice::Supercell& supercell,
                            std::span<const ce::Occupation> occ)
     : n_cells_(supercell.n_cells()),
+      by_cells_(static_cast<std::uint32_t>(supercell.n_cells())),
       basis_sublattice_(parent.site_sublattice),
       sublattice_basis_(parent.sublattices.size()),
       order_(parent.sublattices.size()),

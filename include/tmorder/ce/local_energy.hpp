@@ -7,6 +7,7 @@
 
 #include "tmorder/ce/cluster_expansion.hpp"
 #include "tmorder/lattice/supercell.hpp"
+#include "tmorder/util/fast_divisor.hpp"
 
 namespace tmorder::ce {
 
@@ -78,6 +79,7 @@ class LocalEnergy {
   lattice::Supercell supercell_;
   int n_cells_;
   int d1_, d2_, d3_;
+  FastDivisor by_cells_, by_d3_, by_d2_;  // site -> (basis, cell) -> Smith coordinates without divides
   double constant_;                    // N_cells * J_0
   std::vector<double> energies_;       // all orbits' energy tables, concatenated
   std::vector<int> template_begin_;    // per parent basis site: range into templates_ (all, for total_energy)

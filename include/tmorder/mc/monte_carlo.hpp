@@ -84,6 +84,7 @@ class MonteCarlo {
   double temperature_ = 0.0;
   double beta_ = 0.0;
   std::array<double, 3> cumulative_{};  // move-kind thresholds for one uniform draw
+  int single_kind_ = -1;                // the only move kind drawn, or -1 for a mixture
   ChemicalPotentials mu_;
   SpeciesSites sites_;
   int n_active_ = 0;

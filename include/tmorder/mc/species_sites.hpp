@@ -8,6 +8,7 @@
 #include "tmorder/ce/local_energy.hpp"
 #include "tmorder/lattice/parent_lattice.hpp"
 #include "tmorder/lattice/supercell.hpp"
+#include "tmorder/util/fast_divisor.hpp"
 
 namespace tmorder::mc {
 
@@ -25,7 +26,11 @@ class SpeciesSites {
     return static_cast<int>(start_[static_cast<std::size_t>(sublattice)].size()) - 1;
   }
   /// Sublattice of a supercell site (-1 for fixed sites).
-  [[nodiscard]] int sublattice_of(int site) const { return basis_sublattice_[static_cast<std::size_t>(site / n_cells_)]; }
+  [[nodiscard]] int sublattice_of(int site) const {
+    return basis_sublattice_[by_cells_.divide(static_cast<std::uint32_t>(site))];
+  }
+  /// Sublattice of a parent basis site (-1 for fixed sites).
+  [[nodiscard]] int sublattice_of_basis(int basis) const { return basis_sublattice_[static_cast<std::size_t>(basis)]; }
   /// Number of sites of a sublattice.
   [[nodiscard]] int n_sites(int sublattice) const {
     return static_cast<int>(sublattice_basis_[static_cast<std::size_t>(sublattice)].size()) * n_cells_;
@@ -54,6 +59,7 @@ class SpeciesSites {
   void swap_positions(std::vector<int>& order, int p, int q);
 
   int n_cells_;
+  FastDivisor by_cells_;
   std::vector<int> basis_sublattice_;               // [parent basis site] -> sublattice or -1
   std::vector<std::vector<int>> sublattice_basis_;  // [sublattice] -> parent basis sites
   std::vector<std::vector<int>> order_;             // [sublattice] -> sites grouped by species
