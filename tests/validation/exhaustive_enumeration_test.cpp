@@ -84,51 +84,67 @@ void check_histogram(const Histogram& h, double n_samples) {
   EXPECT_GT(h.exact.size(), 5u);
 }
 
-}  // namespace
-
-TEST(ExhaustiveEnumerationTest, CanonicalThreeSpecies) {
-  // Triangular layer, 3x3 cell (9 sites), species {Ni, Sb, Cu} 3:3:3 -> 1680 configurations.
-  const clusters::ClusterSpace cs(test_lattices::triangular(3.0, 3), {6.5, 3.1}, 1e-5);
-  std::mt19937 rng(99);
-  std::normal_distribution<double> g(0.0, 0.03);
+std::vector<double> random_ecis(const clusters::ClusterSpace& cs, double sigma, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> g(0.0, sigma);
   std::vector<double> j(cs.n_functions());
   for (auto& x : j) x = g(rng);
-  const ce::ClusterExpansion model(cs, j);
-  IMat3 P = IMat3::Identity();
-  P(0, 0) = 3;
-  P(1, 1) = 3;
-  const lattice::Supercell sc(P, 1);
-  const ce::LocalEnergy local(model, sc);
-  const double T = 400.0;
-  const double beta = 1.0 / (mc::kBoltzmann * T);
+  return j;
+}
 
-  Histogram h;
-  double z = 0;
-  std::vector<Occupation> occ(9, 0);
-  std::vector<int> sites(9);
-  for (int i = 0; i < 9; ++i) sites[static_cast<std::size_t>(i)] = i;
-  std::vector<int> remaining{3, 3, 3};
+IMat3 in_plane(int l) {
+  IMat3 P = IMat3::Identity();
+  P(0, 0) = l;
+  P(1, 1) = l;
+  return P;
+}
+
+// Exact Boltzmann probabilities of the energy levels of every configuration with the given
+// species counts; returns the number of configurations.
+std::size_t exact_levels(Histogram& h, const ce::LocalEnergy& local, int n_sites, std::vector<int> counts,
+                         const std::function<int(int, int)>& index_of, const std::vector<std::string>& names, double beta) {
+  std::vector<Occupation> occ(static_cast<std::size_t>(n_sites), 0);
+  std::vector<int> sites(static_cast<std::size_t>(n_sites));
+  for (int i = 0; i < n_sites; ++i) sites[static_cast<std::size_t>(i)] = i;
   std::size_t n_configs = 0;
-  enumerate(occ, sites, 0, remaining, [](int, int s) { return s; },
+  enumerate(occ, sites, 0, counts, index_of,
             [&](const std::vector<Occupation>& o) {
-              const double e = local.total_energy(o);
-              h.exact[level(e)] += std::exp(-beta * e);
+              h.exact[level(local.total_energy(o))] += std::exp(-beta * local.total_energy(o));
               ++n_configs;
             },
-            {"Ni", "Sb", "Cu"});
-  EXPECT_EQ(n_configs, 1680u);
-  for (auto& [lvl, w] : h.exact) z += w;
+            names);
+  double z = 0;
+  for (const auto& [lvl, w] : h.exact) z += w;
   for (auto& [lvl, w] : h.exact) w /= z;
+  return n_configs;
+}
 
-  std::vector<Occupation> start{0, 0, 0, 1, 1, 1, 2, 2, 2};
-  mc::MonteCarlo sampler(local, cs.parent(), start, mc::Rng(2024), T, mc::MoveSet{});
+// Energy levels visited by the chain, one sample every `thin` sweeps after 200 sweeps.
+void sample_levels(Histogram& h, mc::MonteCarlo& sampler, const ce::LocalEnergy& local, int n_samples, int thin) {
   for (int s = 0; s < 200; ++s) sampler.sweep();
-  const int n_samples = 20000, thin = 3;
   for (int n = 0; n < n_samples; ++n) {
     for (int s = 0; s < thin; ++s) sampler.sweep();
     h.observed[level(local.total_energy(sampler.occupation()))] += 1.0;
   }
   EXPECT_LT(sampler.resynchronise(), 1e-9);
+}
+
+}  // namespace
+
+TEST(ExhaustiveEnumerationTest, CanonicalThreeSpecies) {
+  // Triangular layer, 3x3 cell (9 sites), species {Ni, Sb, Cu} 3:3:3 -> 1680 configurations.
+  const clusters::ClusterSpace cs(test_lattices::triangular(3.0, 3), {6.5, 3.1}, 1e-5);
+  const ce::ClusterExpansion model(cs, random_ecis(cs, 0.03, 99));
+  const lattice::Supercell sc(in_plane(3), 1);
+  const ce::LocalEnergy local(model, sc);
+  const double T = 400.0;
+  Histogram h;
+  const auto n_configs = exact_levels(h, local, 9, {3, 3, 3}, [](int, int s) { return s; }, {"Ni", "Sb", "Cu"},
+                                      1.0 / (mc::kBoltzmann * T));
+  EXPECT_EQ(n_configs, 1680u);
+  mc::MonteCarlo sampler(local, cs.parent(), {0, 0, 0, 1, 1, 1, 2, 2, 2}, mc::Rng(2024), T, mc::MoveSet{});
+  const int n_samples = 20000;
+  sample_levels(h, sampler, local, n_samples, 3);
   check_histogram(h, n_samples);
 }
 
@@ -143,18 +159,10 @@ TEST(ExhaustiveEnumerationTest, SwapsAndCrossSublatticeExchanges) {
   p.sublattices = {{"TM", {"A", "B", "C"}}, {"Na", {"A", "B", "D"}}};
   p.site_sublattice = {0, 1};
   const clusters::ClusterSpace cs(p, {4.3, 3.1}, 1e-5);
-  std::mt19937 rng(5);
-  std::normal_distribution<double> g(0.0, 0.04);
-  std::vector<double> j(cs.n_functions());
-  for (auto& x : j) x = g(rng);
-  const ce::ClusterExpansion model(cs, j);
-  IMat3 P = IMat3::Identity();
-  P(0, 0) = 2;
-  P(1, 1) = 2;
-  const lattice::Supercell sc(P, 2);
+  const ce::ClusterExpansion model(cs, random_ecis(cs, 0.04, 5));
+  const lattice::Supercell sc(in_plane(2), 2);
   const ce::LocalEnergy local(model, sc);
-  const double T = 500.0, beta = 1.0 / (mc::kBoltzmann * T);
-
+  const double T = 500.0;
   const std::vector<std::string> names{"A", "B", "C", "D"};
   const auto index_of = [&](int site, int s) {
     const auto allowed = p.allowed_species(site / sc.n_cells());
@@ -162,22 +170,7 @@ TEST(ExhaustiveEnumerationTest, SwapsAndCrossSublatticeExchanges) {
     return it == allowed.end() ? -1 : static_cast<int>(it - allowed.begin());
   };
   Histogram h;
-  std::vector<Occupation> occ(8, 0);
-  std::vector<int> sites(8);
-  for (int i = 0; i < 8; ++i) sites[static_cast<std::size_t>(i)] = i;
-  std::vector<int> remaining{2, 3, 1, 2};
-  double z = 0;
-  std::size_t n_configs = 0;
-  enumerate(occ, sites, 0, remaining, index_of,
-            [&](const std::vector<Occupation>& o) {
-              const double e = local.total_energy(o);
-              h.exact[level(e)] += std::exp(-beta * e);
-              ++n_configs;
-            },
-            names);
-  EXPECT_GT(n_configs, 100u);
-  for (auto& [lvl, w] : h.exact) z += w;
-  for (auto& [lvl, w] : h.exact) w /= z;
+  EXPECT_GT(exact_levels(h, local, 8, {2, 3, 1, 2}, index_of, names, 1.0 / (mc::kBoltzmann * T)), 100u);
 
   // Start: TM = A A B C, Na = B B D D.
   std::vector<Occupation> start(8);
@@ -187,13 +180,8 @@ TEST(ExhaustiveEnumerationTest, SwapsAndCrossSublatticeExchanges) {
     start[static_cast<std::size_t>(4 + c)] = static_cast<Occupation>(na[c]);
   }
   mc::MonteCarlo sampler(local, p, start, mc::Rng(77), T, mc::MoveSet{1.0, 1.0, 0.0});
-  for (int s = 0; s < 200; ++s) sampler.sweep();
-  const int n_samples = 20000, thin = 4;
-  for (int n = 0; n < n_samples; ++n) {
-    for (int s = 0; s < thin; ++s) sampler.sweep();
-    h.observed[level(local.total_energy(sampler.occupation()))] += 1.0;
-  }
+  const int n_samples = 20000;
+  sample_levels(h, sampler, local, n_samples, 4);
   EXPECT_GT(sampler.statistics().accepted[1], 1000u) << "exchanges must actually happen";
-  EXPECT_LT(sampler.resynchronise(), 1e-9);
   check_histogram(h, n_samples);
 }
