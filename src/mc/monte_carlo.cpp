@@ -132,6 +132,7 @@ bool MonteCarlo::try_swap() {
   const auto [a, b] = swap_pairs_[s][p];
   const auto list_a = sites_.sites(static_cast<int>(s), a);
   const auto list_b = sites_.sites(static_cast<int>(s), b);
+  if (list_a.empty() || list_b.empty()) return false;  // only if rounding put x at the very end
   const int i = list_a[rng_.below(static_cast<std::uint32_t>(list_a.size()))];
   const int j = list_b[rng_.below(static_cast<std::uint32_t>(list_b.size()))];
   const double delta = move_delta(i, b, j, a);
