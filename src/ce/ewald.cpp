@@ -10,6 +10,22 @@ namespace tmorder::ce {
 
 namespace {
 
+// Calls f(c, dcell) for every cell c in Smith order, with dcell the cell index of
+// (u_c - u0) mod D. Walking c in Smith order makes the difference one conditional add per
+// coordinate instead of three integer mods per pair.
+template <class F>
+void for_each_cell_difference(const IVec3& D, const IVec3& u0, F&& f) {
+  int c = 0;
+  for (int j0 = 0; j0 < D[0]; ++j0) {
+    const int d0 = j0 >= u0[0] ? j0 - u0[0] : j0 - u0[0] + D[0];
+    for (int j1 = 0; j1 < D[1]; ++j1) {
+      const int d1 = j1 >= u0[1] ? j1 - u0[1] : j1 - u0[1] + D[1];
+      const int base = (d0 * D[1] + d1) * D[2];
+      for (int j2 = 0; j2 < D[2]; ++j2, ++c) f(c, base + (j2 >= u0[2] ? j2 - u0[2] : j2 - u0[2] + D[2]));
+    }
+  }
+}
+
 constexpr double kPi = std::numbers::pi;
 
 // Squared distance below which two sites count as coincident (the kernel would diverge).
@@ -206,20 +222,7 @@ std::vector<double> EwaldTable::potentials(std::span<const double> charges) cons
                                      static_cast<std::size_t>(bj)) *
                                     static_cast<std::size_t>(n_cells_)];
         const double* q = &charges[static_cast<std::size_t>(bj) * static_cast<std::size_t>(n_cells_)];
-        // Walk cell j in Smith order; the difference (u_j - u_i) mod D then needs one
-        // conditional add per coordinate instead of three integer mods per pair.
-        int cj = 0;
-        for (int j0 = 0; j0 < D[0]; ++j0) {
-          const int d0 = j0 >= ui[0] ? j0 - ui[0] : j0 - ui[0] + D[0];
-          for (int j1 = 0; j1 < D[1]; ++j1) {
-            const int d1 = j1 >= ui[1] ? j1 - ui[1] : j1 - ui[1] + D[1];
-            const int base = (d0 * D[1] + d1) * D[2];
-            for (int j2 = 0; j2 < D[2]; ++j2, ++cj) {
-              const int d2 = j2 >= ui[2] ? j2 - ui[2] : j2 - ui[2] + D[2];
-              sum += row[base + d2] * q[cj];
-            }
-          }
-        }
+        for_each_cell_difference(D, ui, [&](int cj, int dcell) { sum += row[dcell] * q[cj]; });
       }
       V[static_cast<std::size_t>(bi) * static_cast<std::size_t>(n_cells_) + static_cast<std::size_t>(ci)] = sum;
     }
@@ -270,18 +273,7 @@ void EwaldTable::update_potentials(int site, double dq, std::span<double> potent
                                  static_cast<std::size_t>(bk)) *
                                 static_cast<std::size_t>(n_cells_)];
     double* v = &potentials[static_cast<std::size_t>(bk) * static_cast<std::size_t>(n_cells_)];
-    int ck = 0;
-    for (int k0 = 0; k0 < D[0]; ++k0) {
-      const int d0 = k0 >= us[0] ? k0 - us[0] : k0 - us[0] + D[0];
-      for (int k1 = 0; k1 < D[1]; ++k1) {
-        const int d1 = k1 >= us[1] ? k1 - us[1] : k1 - us[1] + D[1];
-        const int base = (d0 * D[1] + d1) * D[2];
-        for (int k2 = 0; k2 < D[2]; ++k2, ++ck) {
-          const int d2 = k2 >= us[2] ? k2 - us[2] : k2 - us[2] + D[2];
-          v[ck] += dq * row[base + d2];
-        }
-      }
-    }
+    for_each_cell_difference(D, us, [&](int ck, int dcell) { v[ck] += dq * row[dcell]; });
   }
 }
 
