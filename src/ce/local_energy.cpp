@@ -1,5 +1,6 @@
 #include "tmorder/ce/local_energy.hpp"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <stdexcept>
@@ -28,6 +29,7 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
     Template t;
     std::vector<std::array<int, 4>> others;  // basis, du0, du1, du2
     std::vector<int> strides;
+    std::vector<int> n_species;  // of each other site
   };
   std::vector<std::vector<Pending>> by_basis(static_cast<std::size_t>(n_basis));
   for (std::size_t k = 0; k < space.orbits().size(); ++k) {
@@ -58,6 +60,7 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
           }
           pend.others.push_back({cluster[q].basis, du[0], du[1], du[2]});
           pend.strides.push_back(table.stride[q]);
+          pend.n_species.push_back(table.n_species[q]);
         }
         by_basis[static_cast<std::size_t>(cluster[p].basis)].push_back(std::move(pend));
       }
@@ -65,22 +68,70 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
   template_begin_.push_back(0);
   neighbour_begin_.push_back(0);
   fixed_begin_.push_back({0, 0, 0, 0, 0});
+  pair_run_begin_.push_back(0);
   for (int b = 0; b < n_basis; ++b) {
-    std::map<std::array<int, 4>, int> slot;  // distinct neighbours of this basis site
-    for (auto& pend : by_basis[static_cast<std::size_t>(b)]) {
+    std::map<std::array<int, 4>, int> slot;  // first slot of each distinct neighbour of this basis site
+    int n_slots = 0;
+    const auto add_slot = [&](const std::array<int, 4>& nb) {
+      neighbour_base_.push_back(nb[0] * n_cells_);
+      neighbour_du_.insert(neighbour_du_.end(), {nb[1], nb[2], nb[3]});
+      slot.try_emplace(nb, n_slots);
+      return n_slots++;
+    };
+    // Pair templates first, grouped by (table, strides): each group's neighbours fill a
+    // contiguous run of slots (a neighbour reached by two pair templates, possible only in
+    // a small supercell, is gathered twice), so a flip sums a pair orbit by counting species.
+    auto& pendings = by_basis[static_cast<std::size_t>(b)];
+    std::vector<int> pair_slot(pendings.size(), -1);
+    // Group key: the pair energies e(centre species, neighbour species) themselves, so the two
+    // orientations of a symmetric pair (same table, strides swapped) share one run.
+    using Key = std::vector<double>;
+    std::map<Key, std::vector<std::size_t>> groups;
+    std::map<Key, std::array<int, 3>> layout;  // table offset and strides of the group's first member
+    std::vector<Key> group_order;
+    const int n_centre_species = space.parent().n_species(b);
+    for (std::size_t i = 0; i < pendings.size(); ++i) {
+      const auto& pend = pendings[i];
+      // (Counts are packed one byte per species: sublattices of more than 8 species keep
+      // their pairs in the general path.)
+      if (pend.t.skip || pend.others.size() != 1 || pend.n_species[0] > 8) continue;
+      Key key{static_cast<double>(pend.n_species[0])};
+      for (int c = 0; c < n_centre_species; ++c)
+        for (int x = 0; x < pend.n_species[0]; ++x)
+          key.push_back(energies_[static_cast<std::size_t>(pend.t.table_offset + c * pend.t.self_stride + x * pend.strides[0])]);
+      layout.try_emplace(key, std::array<int, 3>{pend.t.table_offset, pend.t.self_stride, pend.strides[0]});
+      auto [it, inserted] = groups.try_emplace(key);
+      if (inserted) group_order.push_back(key);
+      it->second.push_back(i);
+    }
+    for (const auto& key : group_order) {
+      const auto& members = groups[key];
+      const auto& where = layout[key];
+      for (std::size_t first = 0; first < members.size(); first += 255) {  // counts are packed in bytes
+        const std::size_t last = std::min(members.size(), first + 255);
+        PairRun run{n_slots, 0, where[0], where[1], where[2], pendings[members[first]].n_species[0]};
+        for (std::size_t m = first; m < last; ++m) pair_slot[members[m]] = add_slot(pendings[members[m]].others[0]);
+        run.end = n_slots;
+        pair_runs_.push_back(run);
+      }
+    }
+    pair_run_begin_.push_back(static_cast<int>(pair_runs_.size()));
+    for (std::size_t i = 0; i < pendings.size(); ++i) {
+      auto& pend = pendings[i];
       pend.t.others_begin = static_cast<int>(other_slot_.size());
       for (std::size_t o = 0; o < pend.others.size(); ++o) {
-        auto [it, inserted] = slot.try_emplace(pend.others[o], static_cast<int>(slot.size()));
-        if (inserted) {
-          neighbour_base_.push_back(pend.others[o][0] * n_cells_);
-          neighbour_du_.insert(neighbour_du_.end(), {pend.others[o][1], pend.others[o][2], pend.others[o][3]});
+        int s_index = pair_slot[i];
+        if (s_index < 0) {
+          const auto it = slot.find(pend.others[o]);
+          s_index = it != slot.end() ? it->second : add_slot(pend.others[o]);
         }
-        other_slot_.push_back(static_cast<std::uint16_t>(it->second));
+        other_slot_.push_back(static_cast<std::uint16_t>(s_index));
         other_stride_.push_back(pend.strides[o]);
       }
       pend.t.others_end = static_cast<int>(other_slot_.size());
       templates_.push_back(pend.t);
       if (pend.t.skip) continue;  // counted at the template of the centre's first position
+      if (pair_slot[i] >= 0) continue;  // summed by its pair run
       const int k = pend.t.others_end - pend.t.others_begin;
       const auto fill = [&](auto& list) {
         auto& f = list.emplace_back();
@@ -103,8 +154,8 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
     }
     fixed_begin_.push_back({static_cast<int>(fixed0_.size()), static_cast<int>(fixed1_.size()), static_cast<int>(fixed2_.size()),
                             static_cast<int>(fixed3_.size()), static_cast<int>(general_.size())});
-    if (slot.size() > static_cast<std::size_t>(kMaxNeighbours))
-      throw std::invalid_argument("LocalEnergy: a site has " + std::to_string(slot.size()) + " distinct cluster neighbours, more than " +
+    if (n_slots > kMaxNeighbours)
+      throw std::invalid_argument("LocalEnergy: a site has " + std::to_string(n_slots) + " cluster neighbours, more than " +
                                   std::to_string(kMaxNeighbours) + "; reduce the cutoffs");
     template_begin_.push_back(static_cast<int>(templates_.size()));
     neighbour_begin_.push_back(static_cast<int>(neighbour_base_.size()));
@@ -112,6 +163,64 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
   for (int x = 0; x < 2 * d1_; ++x) wrap0_.push_back((x % d1_) * d2_ * d3_);
   for (int x = 0; x < 2 * d2_; ++x) wrap1_.push_back((x % d2_) * d3_);
   for (int x = 0; x < 2 * d3_; ++x) wrap2_.push_back(x % d3_);
+  build_wrap_classes(n_basis);
+}
+
+void LocalEnergy::build_wrap_classes(int n_basis) {
+  const std::array<int, 3> d{d1_, d2_, d3_};
+  const std::array<int, 3> stride{d2_ * d3_, d3_, 1};
+  const auto n_nb = static_cast<std::size_t>(neighbour_base_.size());
+  // Per axis: the distinct neighbour displacements, then the classes of coordinates u with
+  // the same shift pattern (wrapped(u + du) - u for every du).
+  std::array<std::vector<int>, 3> shifts_of_class;  // [axis]: class-major, one entry per distinct du
+  std::array<std::vector<int>, 3> du_slot;          // [axis]: per neighbour, index of its du among the distinct ones
+  std::array<std::vector<int>, 3> class_of;         // [axis]: per coordinate u, class id
+  std::array<int, 3> n_class{};
+  for (int k = 0; k < 3; ++k) {
+    std::map<int, int> distinct;
+    for (std::size_t m = 0; m < n_nb; ++m) distinct.try_emplace(neighbour_du_[3 * m + static_cast<std::size_t>(k)], 0);
+    int idx = 0;
+    std::vector<int> values;
+    for (auto& [du, slot] : distinct) {
+      slot = idx++;
+      values.push_back(du);
+    }
+    for (std::size_t m = 0; m < n_nb; ++m) du_slot[static_cast<std::size_t>(k)].push_back(distinct[neighbour_du_[3 * m + static_cast<std::size_t>(k)]]);
+    std::map<std::vector<int>, int> classes;
+    for (int u = 0; u < d[static_cast<std::size_t>(k)]; ++u) {
+      std::vector<int> pattern;
+      for (const int du : values) pattern.push_back((u + du) % d[static_cast<std::size_t>(k)] - u);
+      auto [it, inserted] = classes.try_emplace(pattern, static_cast<int>(classes.size()));
+      if (inserted) shifts_of_class[static_cast<std::size_t>(k)].insert(shifts_of_class[static_cast<std::size_t>(k)].end(), pattern.begin(), pattern.end());
+      class_of[static_cast<std::size_t>(k)].push_back(it->second);
+    }
+    n_class[static_cast<std::size_t>(k)] = static_cast<int>(classes.size());
+  }
+  const std::size_t combos = static_cast<std::size_t>(n_class[0]) * static_cast<std::size_t>(n_class[1]) * static_cast<std::size_t>(n_class[2]);
+  // The table replaces per-neighbour wrap arithmetic only while it stays cache-sized.
+  constexpr std::size_t kMaxEntries = std::size_t{1} << 20;  // 4 MiB
+  if (combos * n_nb > kMaxEntries) return;
+  n_classes_ = static_cast<int>(combos);
+  for (int u = 0; u < d1_; ++u) class0_.push_back(class_of[0][static_cast<std::size_t>(u)] * n_class[1] * n_class[2]);
+  for (int u = 0; u < d2_; ++u) class1_.push_back(class_of[1][static_cast<std::size_t>(u)] * n_class[2]);
+  for (int u = 0; u < d3_; ++u) class2_.push_back(class_of[2][static_cast<std::size_t>(u)]);
+  for (int b = 0; b < n_basis; ++b) {
+    const int begin = neighbour_begin_[static_cast<std::size_t>(b)];
+    const int end = neighbour_begin_[static_cast<std::size_t>(b) + 1];
+    class_offset_begin_.push_back(static_cast<int>(class_offset_.size()));
+    for (int c0 = 0; c0 < n_class[0]; ++c0)
+      for (int c1 = 0; c1 < n_class[1]; ++c1)
+        for (int c2 = 0; c2 < n_class[2]; ++c2)
+          for (int m = begin; m < end; ++m) {
+            const std::array<int, 3> c{c0, c1, c2};
+            int offset = neighbour_base_[static_cast<std::size_t>(m)] - b * n_cells_;
+            for (std::size_t k = 0; k < 3; ++k) {
+              const auto n_du = shifts_of_class[k].size() / static_cast<std::size_t>(n_class[k]);
+              offset += shifts_of_class[k][static_cast<std::size_t>(c[k]) * n_du + static_cast<std::size_t>(du_slot[k][static_cast<std::size_t>(m)])] * stride[k];
+            }
+            class_offset_.push_back(offset);
+          }
+  }
 }
 
 void LocalEnergy::gather(std::span<const Occupation> occ, int b, int cell, Occupation* out) const {
@@ -123,12 +232,20 @@ void LocalEnergy::gather(std::span<const Occupation> occ, int b, int cell, Occup
   const int u0 = static_cast<int>(u0q);
   const int begin = neighbour_begin_[static_cast<std::size_t>(b)];
   const int end = neighbour_begin_[static_cast<std::size_t>(b) + 1];
+  const Occupation* o = occ.data();
+  if (n_classes_ > 0) {  // one tabulated offset per neighbour
+    const int combo = class0_[static_cast<std::size_t>(u0)] + class1_[static_cast<std::size_t>(u1)] + class2_[static_cast<std::size_t>(u2)];
+    const int n = end - begin;
+    const int* off = class_offset_.data() + class_offset_begin_[static_cast<std::size_t>(b)] + combo * n;
+    const Occupation* centre = o + b * n_cells_ + cell;
+    for (int k = 0; k < n; ++k) out[k] = centre[off[k]];
+    return;
+  }
   const int* du = neighbour_du_.data() + 3 * begin;
   const int* base = neighbour_base_.data();
   const int* w0 = wrap0_.data() + u0;
   const int* w1 = wrap1_.data() + u1;
   const int* w2 = wrap2_.data() + u2;
-  const Occupation* o = occ.data();
   for (int k = begin; k < end; ++k, du += 3) *out++ = o[base[k] + w0[du[0]] + w1[du[1]] + w2[du[2]]];
 }
 
@@ -183,7 +300,18 @@ double LocalEnergy::flip_delta(std::span<const Occupation> occ, int site, int sp
   const auto& lo = fixed_begin_[static_cast<std::size_t>(b)];
   const auto& hi = fixed_begin_[static_cast<std::size_t>(b) + 1];
   const double* e = energies_.data();
-  double delta = sum_fixed(fixed0_, lo[0], hi[0], nb.data(), e, old, species) +
+  double delta = 0.0;
+  for (int r = pair_run_begin_[static_cast<std::size_t>(b)]; r < pair_run_begin_[static_cast<std::size_t>(b) + 1]; ++r) {
+    const PairRun& run = pair_runs_[static_cast<std::size_t>(r)];
+    // Species counts of the run's neighbours, one byte each in a 64-bit word (runs < 256).
+    std::uint64_t counts = 0;
+    for (int k = run.begin; k < run.end; ++k) counts += std::uint64_t{1} << (8 * nb[static_cast<std::size_t>(k)]);
+    const double* row_new = e + run.table_offset + species * run.self_stride;
+    const double* row_old = e + run.table_offset + old * run.self_stride;
+    for (int x = 0; x < run.n_species; ++x, counts >>= 8)
+      delta += static_cast<double>(counts & 0xFF) * (row_new[x * run.other_stride] - row_old[x * run.other_stride]);
+  }
+  delta += sum_fixed(fixed0_, lo[0], hi[0], nb.data(), e, old, species) +
                  sum_fixed(fixed1_, lo[1], hi[1], nb.data(), e, old, species) +
                  sum_fixed(fixed2_, lo[2], hi[2], nb.data(), e, old, species) +
                  sum_fixed(fixed3_, lo[3], hi[3], nb.data(), e, old, species);
@@ -214,7 +342,8 @@ std::size_t LocalEnergy::table_bytes() const {
          fixed_begin_.size() * sizeof(std::array<int, 5>) + general_.size() * sizeof(int) +
          other_slot_.size() * sizeof(std::uint16_t) + other_stride_.size() * sizeof(int) +
          (template_begin_.size() + neighbour_begin_.size() + neighbour_base_.size() + neighbour_du_.size() + wrap0_.size() +
-          wrap1_.size() + wrap2_.size()) * sizeof(int);
+          wrap1_.size() + wrap2_.size() + class0_.size() + class1_.size() + class2_.size() + class_offset_begin_.size() +
+          class_offset_.size() + pair_run_begin_.size()) * sizeof(int) + pair_runs_.size() * sizeof(PairRun);
 }
 
 }  // namespace tmorder::ce

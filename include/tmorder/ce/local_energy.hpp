@@ -59,6 +59,7 @@ class LocalEnergy {
     bool skip;         // the centre also sits at an earlier position: counted at that template
   };
 
+  void build_wrap_classes(int n_basis);
   // Species of the distinct neighbours of `site` (basis b, Smith coordinates of its cell).
   void gather(std::span<const Occupation> occ, int b, int cell, Occupation* out) const;
 
@@ -76,6 +77,14 @@ class LocalEnergy {
   static double sum_fixed(const std::vector<Fixed<K>>& list, int begin, int end, const Occupation* nb, const double* e,
                           int old_species, int new_species);
 
+  // A run of pair templates sharing one table and strides, whose neighbours occupy slots
+  // [begin, end): their energy change depends only on how many neighbours hold each species.
+  struct PairRun {
+    int begin, end;
+    int table_offset, self_stride, other_stride;
+    int n_species;  // on the neighbours' sublattice (<= 8: counts are packed in bytes)
+  };
+
   lattice::Supercell supercell_;
   int n_cells_;
   int d1_, d2_, d3_;
@@ -88,6 +97,8 @@ class LocalEnergy {
   std::vector<Fixed<1>> fixed1_;
   std::vector<Fixed<2>> fixed2_;
   std::vector<Fixed<3>> fixed3_;
+  std::vector<PairRun> pair_runs_;
+  std::vector<int> pair_run_begin_;              // per basis: range into pair_runs_
   std::vector<std::array<int, 5>> fixed_begin_;  // per basis: begin of fixed0..3 and of general_
   std::vector<int> general_;                     // template indices with > 3 others and not skipped
   std::vector<std::uint16_t> other_slot_;  // index into the gathered neighbours
@@ -98,6 +109,16 @@ class LocalEnergy {
   // Branch-free periodic wrap: wrap_k[x] = (x mod d_k) * (stride of Smith axis k in the
   // cell index), for 0 <= x < 2 d_k, so a neighbour's cell is three look-ups and two adds.
   std::vector<int> wrap0_, wrap1_, wrap2_;
+  // Wrap classes: along Smith axis k, cells whose neighbours wrap around the supercell
+  // boundary in the same way form one class (all interior cells are one class, plus one per
+  // distance to either boundary that a neighbour reaches across). Per (basis, class
+  // combination) the signed site-index offsets of all neighbours are tabulated, so a gather
+  // is one look-up and one load per neighbour. Empty when the table would be too large
+  // (cluster reach comparable to a scrambled Smith order); gather() then uses the wrap tables.
+  std::vector<int> class0_, class1_, class2_;  // per Smith coordinate: class id, pre-multiplied
+  std::vector<int> class_offset_begin_;        // per basis: start of its [class][neighbour] block
+  std::vector<int> class_offset_;
+  int n_classes_ = 0;
 };
 
 }  // namespace tmorder::ce
