@@ -11,7 +11,7 @@
 
 namespace tmorder::ce {
 
-LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& supercell)
+LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& supercell, std::size_t max_offset_table_entries)
     : supercell_(supercell),
       n_cells_(supercell.n_cells()),
       d1_(supercell.snf_diagonal()[0]),
@@ -163,10 +163,10 @@ LocalEnergy::LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& s
   for (int x = 0; x < 2 * d1_; ++x) wrap0_.push_back((x % d1_) * d2_ * d3_);
   for (int x = 0; x < 2 * d2_; ++x) wrap1_.push_back((x % d2_) * d3_);
   for (int x = 0; x < 2 * d3_; ++x) wrap2_.push_back(x % d3_);
-  build_wrap_classes(n_basis);
+  build_wrap_classes(n_basis, max_offset_table_entries);
 }
 
-void LocalEnergy::build_wrap_classes(int n_basis) {
+void LocalEnergy::build_wrap_classes(int n_basis, std::size_t max_entries) {
   const std::array<int, 3> d{d1_, d2_, d3_};
   const std::array<int, 3> stride{d2_ * d3_, d3_, 1};
   const auto n_nb = static_cast<std::size_t>(neighbour_base_.size());
@@ -198,8 +198,7 @@ void LocalEnergy::build_wrap_classes(int n_basis) {
   }
   const std::size_t combos = static_cast<std::size_t>(n_class[0]) * static_cast<std::size_t>(n_class[1]) * static_cast<std::size_t>(n_class[2]);
   // The table replaces per-neighbour wrap arithmetic only while it stays cache-sized.
-  constexpr std::size_t kMaxEntries = std::size_t{1} << 20;  // 4 MiB
-  if (combos * n_nb > kMaxEntries) return;
+  if (combos * n_nb > max_entries) return;
   n_classes_ = static_cast<int>(combos);
   for (int u = 0; u < d1_; ++u) class0_.push_back(class_of[0][static_cast<std::size_t>(u)] * n_class[1] * n_class[2]);
   for (int u = 0; u < d2_; ++u) class1_.push_back(class_of[1][static_cast<std::size_t>(u)] * n_class[2]);

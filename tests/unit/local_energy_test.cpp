@@ -73,12 +73,18 @@ TEST(LocalEnergyTest, TotalEnergyEqualsCorrelationEnergy) {
 // 10^4 random moves of every kind per model: single-site flips, swaps of two sites of one
 // sublattice (near or far, with clusters holding both), and exchanges between two
 // different sublattices of a species allowed on both (Cu between TM and Na layers in O3).
-TEST(LocalEnergyTest, MoveEnergiesEqualTotalEnergyDifferences) {
+// Both neighbour gathers are checked: the per-class offset table (default) and the
+// wrap-table fallback (forced by a zero table budget).
+class LocalEnergyMoves : public ::testing::TestWithParam<bool> {};
+
+TEST_P(LocalEnergyMoves, MoveEnergiesEqualTotalEnergyDifferences) {
+  const bool offset_table = GetParam();
   std::mt19937 rng(23);
   for (const auto& c : cases()) {
     const ce::ClusterExpansion model(c.space, random_ecis(c.space, rng));
     const lattice::Supercell sc(c.P, static_cast<int>(c.space.parent().n_sites()));
-    const ce::LocalEnergy local(model, sc);
+    const ce::LocalEnergy local(model, sc, offset_table ? ce::LocalEnergy::kMaxOffsetTableEntries : 0);
+    ASSERT_EQ(local.uses_offset_table(), offset_table) << c.name;
     const clusters::CorrelationCalculator calc(c.space, sc);
     auto occ = random_occupation(c.space, sc, rng);
     double energy = reference_energy(model, calc, occ);
@@ -116,6 +122,9 @@ TEST(LocalEnergyTest, MoveEnergiesEqualTotalEnergyDifferences) {
     EXPECT_GT(checked, 5000) << c.name;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Gathers, LocalEnergyMoves, ::testing::Values(true, false),
+                         [](const auto& info) { return info.param ? "OffsetTable" : "WrapTables"; });
 
 TEST(LocalEnergyTest, TablesDoNotGrowWithTheSupercell) {
   std::mt19937 rng(3);

@@ -29,7 +29,15 @@ class LocalEnergy {
   /// Largest number of distinct neighbours of one site (the gather buffer on the stack).
   static constexpr int kMaxNeighbours = 2048;
 
-  LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& supercell);
+  /// Largest per-class neighbour offset table (entries of 4 bytes) that the gather uses;
+  /// beyond it neighbours are found through wrap tables (slower, same results).
+  static constexpr std::size_t kMaxOffsetTableEntries = std::size_t{1} << 20;
+
+  LocalEnergy(const ClusterExpansion& ce, const lattice::Supercell& supercell,
+              std::size_t max_offset_table_entries = kMaxOffsetTableEntries);
+
+  /// Whether neighbours are gathered through the per-class offset table.
+  [[nodiscard]] bool uses_offset_table() const { return n_classes_ > 0; }
 
   [[nodiscard]] const lattice::Supercell& supercell() const { return supercell_; }
 
@@ -59,7 +67,7 @@ class LocalEnergy {
     bool skip;         // the centre also sits at an earlier position: counted at that template
   };
 
-  void build_wrap_classes(int n_basis);
+  void build_wrap_classes(int n_basis, std::size_t max_entries);
   // Species of the distinct neighbours of `site` (basis b, Smith coordinates of its cell).
   void gather(std::span<const Occupation> occ, int b, int cell, Occupation* out) const;
 
