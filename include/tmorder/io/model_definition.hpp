@@ -1,12 +1,25 @@
 #pragma once
 // The hand-written model definition (TOML): parent structure, sublattices, cutoffs.
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tmorder/lattice/parent_lattice.hpp"
 
 namespace tmorder::io {
+
+/// The optional electrostatic part of a model's energy: formal point charges per species and
+/// the coefficient that scales the Ewald energy (E_total = E_CE + coefficient * E_Ewald; a
+/// coefficient of 1/eps_r screens the bare point-charge energy). TOML:
+///   [electrostatics]
+///   charges = { Ni = 2, Sb = 5, Na = 1, Va = 0, O = -2 }   # e, every species of the model
+///   coefficient = 0.1                                       # dimensionless, finite, > 0
+struct ElectrostaticsSpec {
+  std::map<std::string, double> charges;  ///< e; every species the parent allows (fixed ones and Va included)
+  double coefficient = 1.0;
+};
 
 /// Everything a cluster space is built from, plus where it came from.
 struct ModelDefinition {
@@ -15,6 +28,7 @@ struct ModelDefinition {
   lattice::ParentLattice parent;
   std::vector<double> cutoffs;  ///< Angstrom; [0] pairs, [1] triplets, [2] quadruplets, ...
   double symprec = 1e-3;        ///< Angstrom, passed to spglib
+  std::optional<ElectrostaticsSpec> electrostatics;  ///< [electrostatics], if given
   std::string source_path;      ///< the TOML file as given
   std::string source_text;      ///< its full text (provenance)
   std::string source_sha256;

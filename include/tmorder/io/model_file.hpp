@@ -21,6 +21,7 @@ struct Model {
   std::string description;
   clusters::ClusterSpace space;
   std::optional<std::vector<double>> ecis;  ///< eV per parent cell, one per correlation; empty until fitted
+  std::optional<ElectrostaticsSpec> electrostatics;  ///< point-charge Ewald term, if the model has one
   nlohmann::json provenance;                ///< definition file, its hash and text, version, date
   std::string source_path;                  ///< the file this model was loaded from
   std::string source_sha256;                ///< hash of that file's bytes
