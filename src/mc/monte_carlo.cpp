@@ -10,7 +10,7 @@ namespace tmorder::mc {
 MonteCarlo::MonteCarlo(const ce::LocalEnergy& energy, const lattice::ParentLattice& parent,
                        std::vector<ce::Occupation> occupation, Rng rng, double temperature, MoveSet moves,
                        ChemicalPotentials mu, const ce::Electrostatics* electrostatics)
-    : local_(energy), electrostatics_(electrostatics), occ_(std::move(occupation)), rng_(rng), mu_(std::move(mu)), sites_(parent, energy.supercell(), occ_) {
+    : local_(energy), parent_(parent), electrostatics_(electrostatics), occ_(std::move(occupation)), rng_(rng), mu_(std::move(mu)), sites_(parent, energy.supercell(), occ_) {
   const auto& sc = energy.supercell();
   for (int i = 0; i < sc.n_sites(); ++i) {
     const int b = i / sc.n_cells();
@@ -195,6 +195,46 @@ double MonteCarlo::resynchronise() {
   const double drift = std::abs(exact - energy_);
   energy_ = exact;
   return drift;
+}
+
+MonteCarlo::State MonteCarlo::state() const {
+  State st;
+  st.occupation = occ_;
+  st.site_order = sites_.order();
+  st.rng = rng_.state();
+  st.trials = stats_.trials;
+  st.accepted = stats_.accepted;
+  st.energy = energy_;
+  st.potentials = potentials_;
+  st.temperature = temperature_;
+  return st;
+}
+
+void MonteCarlo::restore(const State& st) {
+  if (st.occupation.size() != occ_.size()) throw std::invalid_argument("saved state: occupation has the wrong number of sites");
+  if (st.potentials.size() != potentials_.size()) throw std::invalid_argument("saved state: electrostatic potentials do not match");
+  const auto& sc = local_.supercell();
+  for (int i = 0; i < sc.n_sites(); ++i) {
+    const int b = i / sc.n_cells();
+    const int s = sites_.sublattice_of_basis(b);
+    const int allowed = s < 0 ? 1 : sites_.n_species(s);
+    if (st.occupation[static_cast<std::size_t>(i)] >= allowed)
+      throw std::invalid_argument("saved state: species of site " + std::to_string(i) + " is out of range");
+  }
+  SpeciesSites sites(parent_, sc, st.occupation);
+  sites.set_order(st.site_order, st.occupation);
+  Rng rng = rng_;
+  rng.set_state(st.rng);
+  set_temperature(st.temperature);  // throws before changing anything for T <= 0
+  // Commit only after every check passed.
+  occ_ = st.occupation;
+  sites_ = std::move(sites);
+  rng_ = rng;
+  stats_.trials = st.trials;
+  stats_.accepted = st.accepted;
+  energy_ = st.energy;
+  potentials_ = st.potentials;
+  refresh_swap_weights();
 }
 
 }  // namespace tmorder::mc

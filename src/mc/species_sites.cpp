@@ -61,4 +61,25 @@ void SpeciesSites::move(int site, int from, int to) {
   }
 }
 
+void SpeciesSites::set_order(const std::vector<std::vector<int>>& order, std::span<const ce::Occupation> occ) {
+  if (order.size() != order_.size()) throw std::invalid_argument("SpeciesSites: saved order has the wrong number of sublattices");
+  std::vector<int> position(position_.size(), -1);
+  for (std::size_t s = 0; s < order.size(); ++s) {
+    if (order[s].size() != order_[s].size()) throw std::invalid_argument("SpeciesSites: saved order has the wrong number of sites");
+    const auto& st = start_[s];
+    for (std::size_t p = 0; p < order[s].size(); ++p) {
+      const int i = order[s][p];
+      if (i < 0 || static_cast<std::size_t>(i) >= position.size() || sublattice_of(i) != static_cast<int>(s) || position[static_cast<std::size_t>(i)] >= 0)
+        throw std::invalid_argument("SpeciesSites: saved order is not a permutation of the sublattice's sites");
+      const int a = occ[static_cast<std::size_t>(i)];
+      if (static_cast<int>(p) < st[static_cast<std::size_t>(a)] || static_cast<int>(p) >= st[static_cast<std::size_t>(a) + 1])
+        throw std::invalid_argument("SpeciesSites: saved order does not match the occupation");
+      position[static_cast<std::size_t>(i)] = static_cast<int>(p);
+    }
+  }
+  order_ = order;
+  for (std::size_t i = 0; i < position.size(); ++i)
+    if (position[i] >= 0) position_[i] = position[i];
+}
+
 }  // namespace tmorder::mc

@@ -2,6 +2,8 @@
 // Metropolis Monte Carlo on one replica: canonical swaps, cross-sublattice exchanges and
 // semi-grand-canonical flips, with a local cluster-expansion energy.
 #include <array>
+#include <boost/serialization/array.hpp>
+#include <boost/serialization/vector.hpp>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -67,6 +69,30 @@ class MonteCarlo {
   /// Recomputes the energy from scratch (drift check); returns |stored - recomputed|.
   double resynchronise();
 
+  /// Everything that evolves along the Markov chain. Restoring it into a sampler built on
+  /// the same model and supercell continues the chain bit for bit (the running energy and
+  /// the electrostatic potentials are kept as accumulated, not recomputed, and the order of
+  /// the species site lists, which decides what a random draw picks, is kept too).
+  struct State {
+    std::vector<ce::Occupation> occupation;
+    std::vector<std::vector<int>> site_order;
+    Rng::State rng{};
+    std::array<std::uint64_t, 3> trials{};
+    std::array<std::uint64_t, 3> accepted{};
+    double energy = 0.0;
+    std::vector<double> potentials;
+    double temperature = 0.0;
+
+    template <class Archive>
+    void serialize(Archive& ar, const unsigned /*version*/) {
+      ar & occupation & site_order & rng & trials & accepted & energy & potentials & temperature;
+    }
+  };
+  [[nodiscard]] State state() const;
+  /// Throws std::invalid_argument if the state does not fit this sampler (sizes, species
+  /// out of range, site lists inconsistent with the occupation, temperature <= 0).
+  void restore(const State& state);
+
  private:
   bool try_swap();
   bool try_exchange();
@@ -77,6 +103,7 @@ class MonteCarlo {
   void refresh_swap_weights();
 
   const ce::LocalEnergy& local_;
+  const lattice::ParentLattice& parent_;
   const ce::Electrostatics* electrostatics_;
   std::vector<double> potentials_;  // electrostatic site potentials (empty without the term)
   std::vector<ce::Occupation> occ_;

@@ -55,6 +55,15 @@ class SpeciesSites {
   /// Records that `site` changed from species `from` to `to` (same sublattice).
   void move(int site, int from, int to);
 
+  /// Per sublattice, its sites in their current order (grouped by species). The order
+  /// decides which site a random draw picks, so a checkpoint stores it to continue a chain
+  /// bit for bit.
+  [[nodiscard]] const std::vector<std::vector<int>>& order() const { return order_; }
+  /// Restores an order saved by order() for the occupation `occ` this object was built
+  /// with. Throws std::invalid_argument unless every sublattice's list is a permutation of
+  /// its sites with the species segments of `occ`.
+  void set_order(const std::vector<std::vector<int>>& order, std::span<const ce::Occupation> occ);
+
  private:
   void swap_positions(std::vector<int>& order, int p, int q);
 
