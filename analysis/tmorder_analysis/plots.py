@@ -1,5 +1,8 @@
 """Figures for tmorder analysis files.
 
+- :func:`plot_cluster_space`: overview of a cluster space (``tmorder info``).
+- :func:`plot_run`: thermodynamics and replica exchange of a run (``tmorder run``).
+
 Figures are drawn on a :class:`matplotlib.figure.Figure` attached to an Agg
 canvas directly, so nothing here touches pyplot, a display or the global
 matplotlib backend.
@@ -7,17 +10,22 @@ matplotlib backend.
 
 from __future__ import annotations
 
+import math
 import os
+import textwrap
+import warnings
 from pathlib import Path
+from typing import Tuple
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, FormatStrFormatter, MaxNLocator, NullFormatter
 
 from .cluster_space import ClusterSpaceSummary, order_name
+from .run_results import RunResults, load_run, transition_temperature
 
-__all__ = ["plot_cluster_space"]
+__all__ = ["plot_cluster_space", "plot_run", "run_figure_text"]
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
@@ -152,3 +160,196 @@ def plot_cluster_space(summary: ClusterSpaceSummary, out_path, dpi: int = 150) -
     )
     fig.savefig(out_path, dpi=dpi, format="png")
     return out_path
+
+
+# ============================================================================ runs
+def _ladder_is_geometric(t: np.ndarray) -> bool:
+    """True when the ladder is closer to constant ratios than to constant steps
+    and spans at least a factor 2 (worth a log axis)."""
+    if t.size < 3 or t[0] <= 0 or t[-1] / t[0] < 2.0:
+        return False
+    steps = np.diff(t)
+    log_steps = np.diff(np.log(t))
+    return float(np.std(log_steps) / np.mean(log_steps)) < float(np.std(steps) / np.mean(steps))
+
+
+def _log_ticks(t_min: float, t_max: float) -> list:
+    """Round temperatures (1, 1.5, 2, 3, ... x 10^n) within [t_min, t_max], at most ~8."""
+    lo, hi = int(math.floor(math.log10(t_min))), int(math.ceil(math.log10(t_max)))
+    for mantissas in ((1, 1.5, 2, 3, 4, 5, 6, 8), (1, 2, 3, 5), (1, 2, 5), (1,)):
+        ticks = [m * 10.0 ** e for e in range(lo, hi + 1) for m in mantissas
+                 if t_min <= m * 10.0 ** e <= t_max]
+        if len(ticks) <= 8:
+            break
+    return ticks
+
+
+def _temperature_axis(ax, t: np.ndarray, log_scale: bool) -> None:
+    """Common temperature axis: log scale with round ticks for a geometric ladder."""
+    pad = 0.04
+    if log_scale:
+        ax.set_xscale("log")
+        lo, hi = np.log(t[0]), np.log(t[-1])
+        ax.set_xlim(math.exp(lo - pad * (hi - lo)), math.exp(hi + pad * (hi - lo)))
+        ticks = _log_ticks(float(t[0]), float(t[-1]))
+        if len(ticks) >= 2:
+            ax.xaxis.set_major_locator(FixedLocator(ticks))
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlabel("temperature / K (log scale)")
+    else:
+        span = float(t[-1] - t[0]) or max(float(t[0]), 1.0)
+        ax.set_xlim(float(t[0]) - pad * span, float(t[-1]) + pad * span)
+        ax.set_xlabel("temperature / K")
+    ax.grid(alpha=0.3, which="major")
+
+
+def _errorbar(ax, t, avg, colour, label=None):
+    ax.errorbar(t, avg.mean, yerr=avg.stderr, fmt="o-", color=colour, ms=4, lw=1.2,
+                capsize=3, elinewidth=1.0, label=label)
+
+
+def _mark_tc(ax, t_c, label=False, at_end=False):
+    if t_c is None:
+        return
+    if at_end:
+        text = rf"max. of $C$ at the ladder end ({t_c:.0f} K): $T_c$ may lie outside"
+    else:
+        text = rf"$T_c \approx {t_c:.0f}$ K (max. of $C$, parabolic refinement)"
+    ax.axvline(t_c, color="C3", ls="--", lw=1.0, alpha=0.8, label=text if label else None)
+
+
+def run_figure_text(results: RunResults, width: int = 120) -> Tuple[str, str]:
+    """Title and caption of :func:`plot_run`, carrying the run's provenance.
+
+    Parameters
+    ----------
+    results : RunResults
+    width : int, optional
+        Wrap width (characters) of the energy-model description.
+
+    Returns
+    -------
+    title : str
+        Model name, ensemble, ladder and sample counts, then the
+        ``energy_model`` string (wrapped).
+    caption : str
+        Model and input file SHA-256 (first 12 hex digits), tmorder version and
+        git commit, MPI ranks, seed and finishing time.
+    """
+    m = results.metadata
+    first = (f"{results.model_name or results.path.stem} — {m.get('ensemble', '?')} replica exchange, "
+             f"{results.n_temperatures} temperatures, {m.get('n_sites', '?')} active sites, "
+             f"{results.n_samples} samples")
+    energy = textwrap.fill(f"energy model: {results.energy_model or '?'}", width=width)
+    caption = (f"{results.provenance()} | {m.get('n_ranks', '?')} MPI ranks, seed {m.get('seed', '?')}, "
+               f"restarts {m.get('restarts', '?')}, finished {m.get('finished_utc', '?')}")
+    return f"{first}\n{energy}", caption
+
+
+def plot_run(results_or_path, out_png, dpi: int = 150) -> Path:
+    """Write a PNG summary of a ``tmorder run`` results file.
+
+    Panels: (a) honeycomb order parameter <psi> versus T with standard errors
+    (the energy per site when ``honeycomb`` was not recorded); (b) heat
+    capacity per active site (k_B) versus T with standard errors and the
+    transition temperature of :func:`~tmorder_analysis.run_results.transition_temperature`
+    marked (dashed line, also in (a), (c) and (d); the legend says when the
+    maximum is at an end of the ladder); (c) energy per site versus T;
+    (d) replica-exchange acceptance of each neighbour pair (k, k + 1) versus
+    the pair's mean temperature (T_k + T_k+1) / 2, never-attempted pairs
+    marked with crosses at zero. The T axis is logarithmic when the ladder is
+    geometric-like and spans at least a factor 2. The title names the model
+    and the energy model, the caption the model/input hashes and the tmorder
+    version (see :func:`run_figure_text`).
+
+    Parameters
+    ----------
+    results_or_path : RunResults or str or os.PathLike
+        Loaded results, or a results file to load with :func:`load_run`.
+    out_png : str or os.PathLike
+        PNG file to write; its parent directory must exist.
+    dpi : int, optional
+        Resolution of the PNG (default 150).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    r = results_or_path if isinstance(results_or_path, RunResults) else load_run(results_or_path)
+    out_png = Path(os.fspath(out_png))
+    t = r.temperatures
+    log_scale = _ladder_is_geometric(t)
+    t_c, at_end = None, False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)  # peak at an end: marked, said in the legend
+        try:
+            t_c = transition_temperature(r)
+        except ValueError:  # no finite heat capacity
+            t_c = None
+        at_end = any(issubclass(w.category, RuntimeWarning) for w in caught)
+
+    fig = Figure(figsize=(13.0, 10.0), layout="constrained")
+    FigureCanvasAgg(fig)
+    (ax_a, ax_b), (ax_c, ax_d) = fig.subplots(2, 2)
+    energy = r.averages["energy"]
+    energy_label = f"energy per site / ({energy.units})"
+
+    # (a) order parameter
+    if "honeycomb" in r.averages:
+        _errorbar(ax_a, t, r.averages["honeycomb"], "C0", label=r"$\langle\psi\rangle$")
+        ax_a.set_ylabel(r"honeycomb order parameter $\langle\psi\rangle$ / 1")
+        ax_a.set_title(r"(a) honeycomb ($\sqrt{3}\times\sqrt{3}$) order parameter", loc="left",
+                       fontsize="medium")
+        ax_a.set_ylim(bottom=min(0.0, float(np.nanmin(r.averages["honeycomb"].mean))))
+    else:
+        _errorbar(ax_a, t, energy, "C2")
+        ax_a.set_ylabel(energy_label)
+        ax_a.set_title("(a) energy per site (no honeycomb order parameter recorded)", loc="left",
+                       fontsize="medium")
+    _mark_tc(ax_a, t_c)
+
+    # (b) heat capacity
+    c = r.averages["heat_capacity"]
+    _errorbar(ax_b, t, c, "C1", label=r"$C$ (fluctuations)")
+    _mark_tc(ax_b, t_c, label=True, at_end=at_end)
+    ax_b.set_ylabel(f"heat capacity per site / ({c.units})".replace("k_B/site", r"$k_B$ per site"))
+    ax_b.set_title("(b) heat capacity", loc="left", fontsize="medium")
+    ax_b.set_ylim(bottom=0.0)
+    ax_b.legend(fontsize="small")
+
+    # (c) energy
+    _errorbar(ax_c, t, energy, "C2")
+    _mark_tc(ax_c, t_c)
+    ax_c.set_ylabel(energy_label)
+    ax_c.set_title("(c) energy per site", loc="left", fontsize="medium")
+
+    # (d) exchange acceptance
+    acc = r.exchange.pair_acceptance
+    if acc.size:
+        t_pair = r.pair_temperatures
+        ok = np.isfinite(acc)
+        # NaN (never attempted) breaks the line there.
+        ax_d.plot(t_pair, acc, "s-", color="C4", ms=5, lw=1.2, label="accepted / attempted")
+        if np.any(~ok):
+            ax_d.plot(t_pair[~ok], np.zeros(int(np.count_nonzero(~ok))), "x", color="C3", ms=8,
+                      mew=2, ls="none", label="never attempted")
+        ax_d.legend(fontsize="small")
+    else:
+        ax_d.text(0.5, 0.5, "single temperature: no exchanges", ha="center", va="center",
+                  transform=ax_d.transAxes)
+    _mark_tc(ax_d, t_c)
+    ax_d.set_ylim(-0.03, 1.03)
+    ax_d.set_ylabel("exchange acceptance / 1")
+    ax_d.set_title(r"(d) exchange acceptance of neighbour pairs vs. $(T_k + T_{k+1})/2$", loc="left",
+                   fontsize="medium")
+
+    for ax in (ax_a, ax_b, ax_c, ax_d):
+        _temperature_axis(ax, t, log_scale)
+
+    title, caption = run_figure_text(r)
+    fig.suptitle(title, fontsize="medium")
+    fig.supxlabel(caption, fontsize="small", color="0.3")
+    fig.savefig(out_png, dpi=dpi, format="png")
+    return out_png

@@ -16,15 +16,16 @@ int main(int argc, char** argv) {
   tmorder::app::register_info(app, inv);
   tmorder::app::register_build_model(app, inv);
   tmorder::app::register_correlations(app, inv);
+  tmorder::app::register_run(app, inv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const tmorder::InputError& e) {
-    std::cerr << "tmorder: error: " << e.what() << "\n";
+    if (!tmorder::app::error_output_suppressed()) std::cerr << "tmorder: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "tmorder: internal error: " << e.what() << "\n";
+    if (!tmorder::app::error_output_suppressed()) std::cerr << "tmorder: internal error: " << e.what() << "\n";
     return 1;
   }
   return 0;

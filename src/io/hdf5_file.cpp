@@ -517,6 +517,36 @@ void Hdf5Writer::write_matrix(const std::string& dataset, std::span<const double
                 {rows, cols}, row_major.data(), units);
 }
 
+namespace {
+std::vector<hsize_t> checked_shape(const std::string& label, const std::string& dataset, std::size_t n,
+                                   const std::vector<std::size_t>& shape) {
+  std::size_t product = 1;
+  std::vector<hsize_t> dims;
+  for (const auto d : shape) {
+    product *= d;
+    dims.push_back(static_cast<hsize_t>(d));
+  }
+  if (shape.empty() || product != n)
+    throw std::invalid_argument(label + ": '" + dataset + "': shape with " + std::to_string(product) + " elements given " +
+                                std::to_string(n) + " values");
+  return dims;
+}
+}  // namespace
+
+void Hdf5Writer::write_array(const std::string& dataset, std::span<const double> values,
+                             const std::vector<std::size_t>& shape, const std::string& units) {
+  const auto dims = checked_shape(state_->label, dataset, values.size(), shape);
+  const QuietErrors quiet;
+  write_numeric(state_->live_file(), state_->label, dataset, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, dims, values.data(), units);
+}
+
+void Hdf5Writer::write_array(const std::string& dataset, std::span<const std::int64_t> values,
+                             const std::vector<std::size_t>& shape, const std::string& units) {
+  const auto dims = checked_shape(state_->label, dataset, values.size(), shape);
+  const QuietErrors quiet;
+  write_numeric(state_->live_file(), state_->label, dataset, H5T_STD_I64LE, H5T_NATIVE_INT64, dims, values.data(), units);
+}
+
 void Hdf5Writer::write_strings(const std::string& dataset, const std::vector<std::string>& values) {
   const QuietErrors quiet;
   const Where where{state_->label, normalized(dataset)};
@@ -573,6 +603,19 @@ std::vector<double> read_doubles(const fs::path& file, const std::string& datase
 
 std::vector<std::int64_t> read_int64s(const fs::path& file, const std::string& dataset) {
   return read_numeric<std::int64_t>(file, dataset, H5T_NATIVE_INT64, /*integers_only=*/true);
+}
+
+std::vector<std::size_t> read_shape(const fs::path& file, const std::string& dataset) {
+  const QuietErrors quiet;
+  Handle f = open_for_reading(file);
+  const Where where{file.string(), normalized(dataset)};
+  Handle d = open_dataset(f.get(), where);
+  Handle space = checked(H5Dget_space(d.get()), H5Sclose, where, "query dataspace of");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank < 0) fail(where, "query rank of");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  if (rank > 0 && H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr) < 0) fail(where, "query shape of");
+  return std::vector<std::size_t>(dims.begin(), dims.end());
 }
 
 std::vector<std::string> read_strings(const fs::path& file, const std::string& dataset) {

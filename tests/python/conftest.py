@@ -120,3 +120,24 @@ def expected_triangular():
 def repo_root():
     """Repository root (tests/python/../..)."""
     return REPO_ROOT
+
+
+# ------------------------------------------------------------------ run results
+# Synthetic `tmorder run` results files (schema "tmorder-run"); the writer lives in
+# run_fixtures.py next to this file.
+from run_fixtures import write_run_file  # noqa: E402
+
+
+@pytest.fixture
+def run_file(tmp_path):
+    """A synthetic run with honeycomb order, snapshots, exchange probe, adaptive ladder."""
+    return write_run_file(tmp_path / "run.h5")
+
+
+@pytest.fixture
+def run_file_minimal(tmp_path):
+    """A synthetic run with only the required datasets (energy, C, exchange statistics):
+    no honeycomb, snapshots or exchange probe; linear ladder; one never-attempted pair."""
+    return write_run_file(tmp_path / "run_minimal.h5", honeycomb=False, snapshots=False,
+                          exchange_probe=False, adaptive=False, n_ranks=1,
+                          temperatures=np.linspace(500.0, 1100.0, 9), never_attempted_pair=3)

@@ -84,6 +84,26 @@ TEST_F(Hdf5WriterTest, RoundTripsMatrixRowMajor) {
   EXPECT_EQ(tmorder::io::read_string_attribute(file, "/cell", "units"), "angstrom");
 }
 
+TEST_F(Hdf5WriterTest, RoundTripsArraysOfAnyRank) {
+  const auto file = dir_ / "a.h5";
+  std::vector<std::int64_t> species(2 * 3 * 4);
+  for (std::size_t k = 0; k < species.size(); ++k) species[k] = static_cast<std::int64_t>(k * k) - 5;
+  const std::vector<double> series = {0.5, -1.0, 2.0, 4.0, 8.0, 16.0};
+  {
+    Hdf5Writer w(file, false);
+    w.write_array("/snapshots/species", species, {2, 3, 4}, "1");
+    w.write_array("/timeseries/energy", series, {3, 2}, "eV/site");
+    EXPECT_THROW(w.write_array("/bad", series, {4, 2}, "1"), std::invalid_argument);
+    EXPECT_THROW(w.write_array("/bad", series, {}, "1"), std::invalid_argument);
+    w.commit();
+  }
+  EXPECT_EQ(tmorder::io::read_int64s(file, "/snapshots/species"), species);
+  EXPECT_EQ(tmorder::io::read_shape(file, "/snapshots/species"), (std::vector<std::size_t>{2, 3, 4}));
+  EXPECT_EQ(tmorder::io::read_doubles(file, "/timeseries/energy"), series);
+  EXPECT_EQ(tmorder::io::read_shape(file, "/timeseries/energy"), (std::vector<std::size_t>{3, 2}));
+  EXPECT_EQ(tmorder::io::read_string_attribute(file, "/timeseries/energy", "units"), "eV/site");
+}
+
 TEST_F(Hdf5WriterTest, MatrixSizeMismatchIsRejected) {
   Hdf5Writer w(dir_ / "bad.h5", false);
   const std::vector<double> m = {1, 2, 3};

@@ -13,5 +13,11 @@ struct Invocation {
 void register_info(CLI::App& app, const Invocation& inv);
 void register_build_model(CLI::App& app, const Invocation& inv);
 void register_correlations(CLI::App& app, const Invocation& inv);
+void register_run(CLI::App& app, const Invocation& inv);
+
+/// Error messages are printed by main() unless suppressed (MPI ranks other than 0, which
+/// fail with the same message as rank 0).
+void suppress_error_output();
+[[nodiscard]] bool error_output_suppressed();
 
 }  // namespace tmorder::app

@@ -45,6 +45,12 @@ class Hdf5Writer {
   /// (std::invalid_argument otherwise).
   void write_matrix(const std::string& dataset, std::span<const double> row_major,
                     std::size_t rows, std::size_t cols, const std::string& units);
+  /// N-dimensional datasets of any shape (row-major, last index fastest); the product of
+  /// `shape` must equal `values.size()` (std::invalid_argument otherwise).
+  void write_array(const std::string& dataset, std::span<const double> values, const std::vector<std::size_t>& shape,
+                   const std::string& units);
+  void write_array(const std::string& dataset, std::span<const std::int64_t> values,
+                   const std::vector<std::size_t>& shape, const std::string& units);
   /// One-dimensional dataset of variable-length UTF-8 strings (h5py reads them as str).
   /// Strings are stored up to their first NUL character.
   void write_strings(const std::string& dataset, const std::vector<std::string>& values);
@@ -79,6 +85,8 @@ class Hdf5Writer {
 /// All elements of an integer dataset as int64 (row-major for matrices).
 [[nodiscard]] std::vector<std::int64_t> read_int64s(const std::filesystem::path& file,
                                                     const std::string& dataset);
+/// The shape of a dataset (empty for a scalar).
+[[nodiscard]] std::vector<std::size_t> read_shape(const std::filesystem::path& file, const std::string& dataset);
 /// A string dataset (variable- or fixed-length) as a vector of strings.
 [[nodiscard]] std::vector<std::string> read_strings(const std::filesystem::path& file,
                                                     const std::string& dataset);
