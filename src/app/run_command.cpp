@@ -391,12 +391,16 @@ void register_run(CLI::App& app, const Invocation& inv) {
       ->check(CLI::PositiveNumber);
   cmd->callback([opt, &inv] {
     MpiSession mpi(nullptr, nullptr);
-    if (!mpi.root()) suppress_error_output();  // rank 0 reports; the others exit quietly with the same code
     try {
       Run run(mpi, *opt, inv);
       run.execute();
-    } catch (const InputError&) {
-      throw;  // raised on every rank alike (see on_root): all ranks leave together
+    } catch (const InputError& e) {
+      // Raised on every rank alike (see on_root). Rank 0 reports before any rank exits:
+      // mpirun kills the remaining ranks as soon as one exits with an error.
+      if (mpi.root()) std::cerr << "tmorder: error: " << e.what() << "\n" << std::flush;
+      suppress_error_output();
+      mpi.barrier();
+      throw;
     } catch (const std::exception& e) {
       // Anything else may have hit one rank only; the others would wait forever.
       std::cerr << "tmorder: internal error on rank " << mpi.rank() << ": " << e.what() << "\n" << std::flush;

@@ -3,7 +3,9 @@
 #include <toml++/toml.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -184,6 +186,71 @@ std::vector<double> read_cutoffs(const Reader& r, const toml::table& clusters) {
   return out;
 }
 
+// Every species that can occur on some site: the species of each sublattice and the
+// reference species of each fixed site (e.g. O). The Ewald term needs a charge for each.
+std::set<std::string> model_species(const lattice::ParentLattice& parent) {
+  std::set<std::string> out;
+  for (std::size_t i = 0; i < parent.n_sites(); ++i)
+    for (auto& sp : parent.allowed_species(static_cast<int>(i))) out.insert(std::move(sp));
+  return out;
+}
+
+// A number as printed in the message: "%g", so 1e-9 does not read as 0.000000.
+std::string shortest(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", x);
+  return buf;
+}
+
+std::string quoted_list(const std::set<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+  return list;
+}
+
+// [electrostatics]: formal charges (e) for every species of the model and the coefficient
+// of the Ewald energy. Absent: the model has no electrostatic term.
+std::optional<ElectrostaticsSpec> read_electrostatics(const Reader& r, const toml::table& root, const lattice::ParentLattice& parent) {
+  const toml::node* node = root.get("electrostatics");
+  if (!node) return std::nullopt;
+  if (!node->is_table()) r.fail(node, "electrostatics", "expected a table [electrostatics] with 'charges' and optional 'coefficient'");
+  const toml::table& t = *node->as_table();
+  r.known_keys(t, "electrostatics.", {"charges", "coefficient"});
+  const std::set<std::string> species = model_species(parent);
+  const std::string example = "a table of formal charges in e, one per species of the model, e.g. { Ni = 2, O = -2, Va = 0 }";
+
+  ElectrostaticsSpec spec;
+  const toml::node* cn = t.get("charges");
+  if (!cn) r.fail(&t, "electrostatics.charges", "missing; expected " + example);
+  if (!cn->is_table()) r.fail(cn, "electrostatics.charges", "expected " + example);
+  for (const auto& [k, v] : *cn->as_table()) {
+    const std::string name(k.str());
+    const std::string key = "electrostatics.charges." + name;
+    if (!species.count(name))
+      r.fail(&v, key, "species '" + name + "' does not occur in the model; expected charges for the species " + quoted_list(species));
+    if (!v.is_integer() && !v.is_floating_point()) r.fail(&v, key, "expected a formal charge in e (a finite number)");
+    const double q = r.number(&v, key);
+    if (!std::isfinite(q)) r.fail(&v, key, "expected a formal charge in e (a finite number)");
+    spec.charges[name] = q;
+  }
+  std::set<std::string> missing;
+  for (const auto& sp : species)
+    if (!spec.charges.count(sp)) missing.insert(sp);
+  if (!missing.empty())
+    r.fail(cn, "electrostatics.charges",
+           "no charge for species " + quoted_list(missing) +
+               "; expected a formal charge in e for every species that can occur on a site (fixed ones such as O and the vacancy 'Va' included, e.g. Va = 0)");
+
+  if (const toml::node* c = t.get("coefficient")) {
+    const std::string what = "expected a finite number > 0 (dimensionless scale of the Ewald energy, e.g. 1/eps_r)";
+    if (!c->is_integer() && !c->is_floating_point()) r.fail(c, "electrostatics.coefficient", what);
+    spec.coefficient = r.number(c, "electrostatics.coefficient");
+    if (!(std::isfinite(spec.coefficient) && spec.coefficient > 0.0))
+      r.fail(c, "electrostatics.coefficient", what + ", got " + shortest(spec.coefficient));
+  }
+  return spec;
+}
+
 }  // namespace
 
 ModelDefinition parse_model_definition(const std::string& text, const std::filesystem::path& path) {
@@ -197,10 +264,11 @@ ModelDefinition parse_model_definition(const std::string& text, const std::files
                              "TOML syntax error at column " + std::to_string(b.column) + ": " + std::string(e.description())));
   }
   r.set_root(&root);
-  static const std::set<std::string> known{"model", "structure", "sublattices", "clusters"};
+  static const std::set<std::string> known{"model", "structure", "sublattices", "clusters", "electrostatics"};
   for (const auto& [k, v] : root)
     if (!known.count(std::string(k.str())))
-      r.fail(&v, std::string(k.str()), "unknown section; expected one of [model], [structure], [[sublattices]], [clusters]");
+      r.fail(&v, std::string(k.str()),
+             "unknown section; expected one of [model], [structure], [[sublattices]], [clusters], [electrostatics]");
 
   ModelDefinition def;
   def.source_path = path.string();
@@ -264,6 +332,7 @@ ModelDefinition parse_model_definition(const std::string& text, const std::files
     def.symprec = r.number(sp, "clusters.symprec");
     if (!(def.symprec > 0.0 && def.symprec < 0.5)) r.fail(sp, "clusters.symprec", "expected a tolerance in Angstrom, 0 < symprec < 0.5");
   }
+  def.electrostatics = read_electrostatics(r, root, def.parent);
   return def;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <type_traits>
 
@@ -69,6 +71,56 @@ T get(const json& j, const std::string& key, const std::string& where, const std
   }
 }
 
+// The "electrostatics" object of a model file, or null when the model has none.
+json electrostatics_json(const std::optional<ElectrostaticsSpec>& es) {
+  if (!es) return nullptr;
+  json charges = json::object();
+  for (const auto& [species, q] : es->charges) charges[species] = q;
+  return {{"charges", charges}, {"charge_units", "e"}, {"coefficient", es->coefficient}};
+}
+
+// Reads "electrostatics" (optional: absent or null means no electrostatic term, as in files
+// written before the key existed). Every species that can occur on a site of `parent`
+// needs a finite charge, and no other species may be listed.
+std::optional<ElectrostaticsSpec> electrostatics_from_json(const json& j, const lattice::ParentLattice& parent,
+                                                           const std::string& source) {
+  const auto it = j.find("electrostatics");
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  const json& e = *it;
+  if (!e.is_object()) fail_key(source, "electrostatics", "expected a JSON object {charges, charge_units, coefficient} or null");
+  std::set<std::string> species;
+  for (std::size_t i = 0; i < parent.n_sites(); ++i)
+    for (auto& sp : parent.allowed_species(static_cast<int>(i))) species.insert(std::move(sp));
+  const auto quoted = [](const std::set<std::string>& names) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "'" : ", '") + n + "'";
+    return list;
+  };
+
+  ElectrostaticsSpec spec;
+  const json& charges = object_at(e, "charges", "electrostatics.", source);
+  for (const auto& [name, q] : charges.items()) {
+    const std::string key = "electrostatics.charges." + name;
+    if (!species.count(name))
+      fail_key(source, key, "species '" + name + "' does not occur in the model; expected charges for the species " + quoted(species));
+    if (!q.is_number() || !std::isfinite(q.get<double>())) fail_key(source, key, "expected a formal charge in e (a finite number)");
+    spec.charges[name] = q.get<double>();
+  }
+  std::set<std::string> missing;
+  for (const auto& sp : species)
+    if (!spec.charges.count(sp)) missing.insert(sp);
+  if (!missing.empty())
+    fail_key(source, "electrostatics.charges",
+             "no charge for species " + quoted(missing) + "; expected a formal charge in e for every species that can occur on a site");
+  if (e.contains("charge_units") && get<std::string>(e, "charge_units", "electrostatics.", source) != "e")
+    fail_key(source, "electrostatics.charge_units", "expected \"e\" (formal charges in units of the elementary charge)");
+  const json& c = member(e, "coefficient", "electrostatics.", source);
+  if (!c.is_number() || !std::isfinite(c.get<double>()) || !(c.get<double>() > 0.0))
+    fail_key(source, "electrostatics.coefficient", "expected a finite number > 0 (dimensionless scale of the Ewald energy)");
+  spec.coefficient = c.get<double>();
+  return spec;
+}
+
 }  // namespace
 
 json model_to_json(const clusters::ClusterSpace& space, const ModelDefinition& def) {
@@ -133,6 +185,7 @@ json model_to_json(const clusters::ClusterSpace& space, const ModelDefinition& d
   j["orbits"] = orbits;
   j["n_functions"] = space.n_functions();
   j["ecis"] = nullptr;
+  j["electrostatics"] = electrostatics_json(def.electrostatics);
   j["provenance"] = {{"tmorder_version", version_string}, {"git_commit", git_commit}, {"created", utc_timestamp()},
                      {"definition_file", def.source_path}, {"definition_sha256", def.source_sha256},
                      {"definition_text", def.source_text}};
@@ -191,6 +244,7 @@ Model model_from_json(const json& j, const std::string& source) {
     fail_key(source, "sublattices", e.what());
   }
   const int n_sub = static_cast<int>(parent.sublattices.size());
+  std::optional<ElectrostaticsSpec> electrostatics = electrostatics_from_json(j, parent, source);
 
   const auto cutoffs = get<std::vector<double>>(j, "cutoffs", "", source);
   for (std::size_t k = 0; k < cutoffs.size(); ++k)
@@ -286,13 +340,14 @@ Model model_from_json(const json& j, const std::string& source) {
   const std::string name = get<std::string>(j, "name", "", source);
   Model m = [&] {
     try {
-      return Model{name,
-                   description,
-                   clusters::ClusterSpace(std::move(parent), cutoffs, symprec, std::move(g), std::move(orbits)),
-                   std::nullopt,
-                   j.value("provenance", json::object()),
-                   source,
-                   ""};
+      return Model{.name = name,
+                   .description = description,
+                   .space = clusters::ClusterSpace(std::move(parent), cutoffs, symprec, std::move(g), std::move(orbits)),
+                   .ecis = std::nullopt,
+                   .electrostatics = std::move(electrostatics),
+                   .provenance = j.value("provenance", json::object()),
+                   .source_path = source,
+                   .source_sha256 = ""};
     } catch (const std::invalid_argument& e) {
       throw InputError(source + ": " + e.what());
     }
@@ -311,9 +366,14 @@ Model model_from_json(const json& j, const std::string& source) {
 Model build_model(const ModelDefinition& def) {
   try {
     clusters::ClusterSpace space(def.parent, def.cutoffs, def.symprec);
-    return Model{def.name, def.description, std::move(space), std::nullopt,
-                 json{{"definition_file", def.source_path}, {"definition_sha256", def.source_sha256}},
-                 def.source_path, def.source_sha256};
+    return Model{.name = def.name,
+                 .description = def.description,
+                 .space = std::move(space),
+                 .ecis = std::nullopt,
+                 .electrostatics = def.electrostatics,
+                 .provenance = json{{"definition_file", def.source_path}, {"definition_sha256", def.source_sha256}},
+                 .source_path = def.source_path,
+                 .source_sha256 = def.source_sha256};
   } catch (const InputError&) {
     throw;
   } catch (const std::invalid_argument& e) {

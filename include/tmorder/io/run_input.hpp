@@ -17,8 +17,8 @@ namespace tmorder::io {
 struct LadderSpec {
   enum class Kind { geometric, list };
   Kind kind = Kind::geometric;
-  double t_min = 0.0;  ///< K (geometric)
-  double t_max = 0.0;  ///< K (geometric)
+  double t_min = 0.0;  ///< K (geometric; list: filled by the parser with the first entry)
+  double t_max = 0.0;  ///< K (geometric; list: filled by the parser with the last entry)
   int n = 0;           ///< number of temperatures (geometric); list: temperatures.size()
   std::vector<double> temperatures;  ///< K, strictly increasing (list; filled for geometric too by the parser)
   /// Adaptive ladder: during equilibration the inner temperatures are moved by feedback
@@ -27,7 +27,7 @@ struct LadderSpec {
   /// frozen at the start of production.
   bool adaptive = false;
   std::string adaptive_target = "acceptance";  ///< "acceptance" | "round-trip"
-  int adaptive_interval = 0;                   ///< exchange attempts between ladder updates (> 0 if adaptive)
+  int adaptive_interval = 100;                 ///< exchange rounds between ladder updates (> 0; default 100)
 };
 
 struct RunInput {
@@ -89,8 +89,10 @@ inline const std::vector<std::string> kKnownObservables = {"energy", "concentrat
 /// values out of range (temperatures <= 0 or not increasing, n < 2 for geometric, sweeps or
 /// intervals < 0 or 0 where > 0 is needed, fractions not in [0, 1], unknown observables,
 /// unknown ensemble), both or neither of repetitions / matrix, a singular matrix, chemical
-/// potentials in a canonical run, missing composition in a canonical run. Species and
-/// sublattice names are checked later against the model (they need it).
+/// potentials in a canonical run, missing composition in a canonical run, composition
+/// fractions of a sublattice not summing to 1 (within 1e-9), a model file that does not
+/// exist. Species and sublattice names, and whether a composition fits the supercell, are
+/// checked later against the model (they need it).
 RunInput parse_run_input(const std::string& text, const std::filesystem::path& path);
 
 /// Reads and parses a run input file (InputError naming the file if it cannot be read).
