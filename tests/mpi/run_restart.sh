@@ -15,6 +15,16 @@ set -- "$BINARY" "$REPO"
 # shellcheck source=../cli/lib/assert.bash
 source "$(dirname "${BASH_SOURCE[0]}")/../cli/lib/assert.bash"
 PY=/usr/bin/python3
+# A failed check must not leave a background run (and its ranks) spinning.
+cleanup() {
+  local p
+  for p in $(jobs -p); do
+    pkill -9 -P "$p" 2>/dev/null || true
+    kill -9 "$p" 2>/dev/null || true
+  done
+  rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
 
 mpi2() { "$MPIEXEC" -n 2 "${MPIFLAGS[@]}" "$@"; }
 mpi1() { "$MPIEXEC" -n 1 "${MPIFLAGS[@]}" "$@"; }
