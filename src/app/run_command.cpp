@@ -219,8 +219,10 @@ class Run {
 
   void exchange(bool equilibrating) {
     const auto t0 = Clock::now();
+    // Exchanges weigh the quantity in each replica's Boltzmann factor: E in the canonical
+    // ensemble, E - sum mu N in the semi-grand one (chemical_work() is 0 without mu).
     std::vector<double> mine;
-    for (const auto& r : replicas_) mine.push_back(r->energy());
+    for (const auto& r : replicas_) mine.push_back(r->energy() - r->chemical_work());
     energies_ = mpi_.allgather(mine);
     auto& rx = state_.exchange;
     rx.attempt(energies_);
@@ -277,10 +279,11 @@ class Run {
       e_lo = *std::min_element(energies_.begin(), energies_.end()) / setup_->n_active;
       e_hi = *std::max_element(energies_.begin(), energies_.end()) / setup_->n_active;
     }
-    std::cout << fmt::format("sweep {}/{} ({}) | {:.1f} sweeps/s | ETA {} | exchange acceptance {} | E {:.5f}..{:.5f} eV/site\n", s,
+    std::cout << fmt::format("sweep {}/{} ({}) | {:.1f} sweeps/s | ETA {} | exchange acceptance {} | {} {:.5f}..{:.5f} eV/site\n", s,
                              total, s <= in.equilibration_sweeps ? "equilibration" : "production", rate,
                              format_duration(static_cast<double>(total - s) / rate),
-                             lo <= hi ? fmt::format("{:.2f}-{:.2f}", lo, hi) : std::string("n/a"), e_lo, e_hi)
+                             lo <= hi ? fmt::format("{:.2f}-{:.2f}", lo, hi) : std::string("n/a"),
+                             in.ensemble == "semi-grand" ? "E - mu N" : "E", e_lo, e_hi)
               << std::flush;
   }
 

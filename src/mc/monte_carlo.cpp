@@ -197,6 +197,13 @@ double MonteCarlo::resynchronise() {
   return drift;
 }
 
+double MonteCarlo::chemical_work() const {
+  double work = 0.0;
+  for (std::size_t s = 0; s < mu_.size(); ++s)
+    for (std::size_t a = 0; a < mu_[s].size(); ++a) work += mu_[s][a] * sites_.count(static_cast<int>(s), static_cast<int>(a));
+  return work;
+}
+
 MonteCarlo::State MonteCarlo::state() const {
   State st;
   st.occupation = occ_;

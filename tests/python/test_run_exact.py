@@ -22,6 +22,7 @@ import pytest
 
 from test_cluster_space import _find_binary
 
+REPO = Path(__file__).resolve().parents[2]
 K_B = 8.617333262e-5  # eV/K
 J_PAIR = 0.1  # eV per parent cell on the nearest-neighbour pair correlation
 TEMPERATURES = [300.0, 500.0, 900.0, 1600.0]
@@ -169,3 +170,125 @@ output = "run.h5"
                 assert pair_energy(spins, pairs) / (L * L) == pytest.approx(energy_series[row, k], abs=1e-9)
                 checked += 1
         assert checked == len(snap_sweeps) * len(TEMPERATURES) >= 40
+
+
+def test_semi_grand_run_follows_the_fermi_function(tmp_path):
+    """Semi-grand flips with no interactions: every site is independently B with probability
+    1 / (1 + exp(-(mu_B - mu_A) / k_B T)), the exact Fermi function."""
+    tmorder_binary = _find_binary()
+    (tmp_path / "model.toml").write_text(MODEL_TOML)
+    model_json = tmp_path / "model.json"
+    subprocess.run([str(tmorder_binary), "build-model", "model.toml", "-o", str(model_json)], cwd=tmp_path, check=True,
+                   capture_output=True)
+    model = json.loads(model_json.read_text())
+    model["ecis"] = [0.0, 0.0, 0.0]
+    model_json.write_text(json.dumps(model))
+    dmu = 0.04  # eV
+    temps = [200.0, 400.0, 800.0]
+    (tmp_path / "run.toml").write_text(f"""
+[model]
+file = "model.json"
+[supercell]
+repetitions = [6, 6, 1]
+[ensemble]
+type = "semi-grand"
+[ensemble.chemical_potentials.M]
+A = 0.0
+B = {dmu}
+[temperatures]
+list = {temps}
+[sampling]
+equilibration_sweeps = 200
+production_sweeps = 20000
+sample_interval = 5
+observables = ["energy", "concentrations"]
+[run]
+seed = 99
+output = "sgc.h5"
+""")
+    proc = subprocess.run(mpirun_prefix() + [str(tmorder_binary), "run", "run.toml", "--quiet"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    with h5py.File(tmp_path / "sgc.h5", "r") as f:
+        assert f.attrs["ensemble"] == "semi-grand"
+        x = f["averages/concentration/M/B/mean"][()]
+        err = f["averages/concentration/M/B/stderr"][()]
+        a = f["averages/concentration/M/A/mean"][()]
+    for k, t in enumerate(temps):
+        exact = 1.0 / (1.0 + np.exp(-dmu / (K_B * t)))
+        assert abs(x[k] - exact) < 4 * err[k], (t, x[k], exact, err[k])
+        assert x[k] + a[k] == pytest.approx(1.0)
+    assert x[0] > x[-1] + 0.05  # the temperature dependence is resolved
+
+
+EXCHANGE_MODEL_TOML = """
+[model]
+name = "o3-cu-exchange"
+description = "O3, TM {Ni, Sb, Cu, Na}, Na layer {Na, Cu}: Cu can leave the TM layer"
+[structure]
+file = "POSCAR"
+[[sublattices]]
+name = "TM"
+sites = "Ni"
+species = ["Ni", "Sb", "Cu", "Na"]
+[[sublattices]]
+name = "Na"
+sites = "Na"
+species = ["Na", "Cu"]
+[clusters]
+cutoffs = [3.2]
+[electrostatics]
+charges = { Ni = 2, Sb = 5, Cu = 2, Na = 1, O = -2 }
+coefficient = 0.1
+"""
+
+
+def test_exchange_probe_is_recorded_for_every_cu_and_neighbour(tmp_path):
+    """Cu on TM sites probed into the Na layer: 6 edge-sharing Na-layer neighbours per Cu
+    (3 above, 3 below) in O3, so 6 x (number of Cu on TM) energies per temperature, all
+    finite, and the Ewald part present (the model has no cluster-expansion terms, so without it
+    every energy would be 0)."""
+    tmorder_binary = _find_binary()
+    shutil.copy(REPO / "clusters" / "o3-nanisbcu" / "POSCAR", tmp_path / "POSCAR")
+    (tmp_path / "model.toml").write_text(EXCHANGE_MODEL_TOML)
+    (tmp_path / "run.toml").write_text("""
+[model]
+file = "model.toml"
+[supercell]
+repetitions = [3, 3, 3]
+[ensemble.composition.TM]
+Ni = "15/27"
+Sb = "9/27"
+Cu = "3/27"
+Na = 0
+[ensemble.composition.Na]
+Na = 1.0
+Cu = 0.0
+[temperatures]
+list = [3000.0, 30000.0]
+[sampling]
+production_sweeps = 50
+observables = ["energy", "exchange_probe"]
+[observables.exchange_probe]
+species = "Cu"
+from = "TM"
+to = "Na"
+[run]
+seed = 5
+output = "probe.h5"
+""")
+    proc = subprocess.run([str(tmorder_binary), "run", "run.toml", "--quiet"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with h5py.File(tmp_path / "probe.h5", "r") as f:
+        t_index = f["exchange_probe/temperature_index"][()]
+        energy = f["exchange_probe/energy"][()]
+        assert f["exchange_probe"].attrs["species"] == "Cu"
+        assert f["exchange_probe/energy"].attrs["units"] == "eV"
+    assert sorted(set(t_index.tolist())) == [0, 1]
+    for k in (0, 1):
+        assert np.sum(t_index == k) == 6 * 3  # canonical swaps on TM keep 3 Cu there
+    assert np.all(np.isfinite(energy))
+    assert np.all(np.abs(energy) > 1e-6)
+    # Disordered at 30000 K: Cu environments differ, and so do the exchange energies.
+    assert np.std(energy[t_index == 1]) > 0.01, energy[t_index == 1]

@@ -61,6 +61,10 @@ class MonteCarlo {
   void sweep();
 
   [[nodiscard]] double energy() const { return energy_; }  ///< CE (+ electrostatic) energy of the supercell, eV
+  /// sum over sublattices s and species a of mu[s][a] N[s][a] (eV; 0 without chemical
+  /// potentials). The semi-grand weight is exp(-(energy() - chemical_work()) / k_B T), so
+  /// replica exchange between temperatures must use that difference, not the energy alone.
+  [[nodiscard]] double chemical_work() const;
   [[nodiscard]] std::span<const ce::Occupation> occupation() const { return occ_; }
   [[nodiscard]] const SpeciesSites& species_sites() const { return sites_; }
   [[nodiscard]] const MoveStatistics& statistics() const { return stats_; }
