@@ -565,18 +565,52 @@ def test_cli_missing_file(tmp_path):
 
 
 # ---------------------------------------------------------------------------- real run
-def _real_run_file():
+def _real_run_file(tmp_path):
+    """TMORDER_RUN_FILE if set (any results file of `tmorder run`); otherwise a short real run
+    of the demo model made here with the binary under test (never skipped)."""
     value = os.environ.get("TMORDER_RUN_FILE")
-    if not value:
-        pytest.skip("TMORDER_RUN_FILE is not set (point it at a results file written by `tmorder run`)")
-    path = Path(value)
-    if not path.is_file():
-        pytest.skip(f"TMORDER_RUN_FILE={value} is not a file")
-    return path
+    if value:
+        path = Path(value)
+        if not path.is_file():
+            pytest.fail(f"TMORDER_RUN_FILE={value} is not a file")
+        return path
+    from test_cluster_space import _find_binary
+
+    binary = _find_binary()
+    repo = Path(__file__).resolve().parents[2]
+    (tmp_path / "run.toml").write_text(f"""
+[model]
+file = "{repo / 'clusters' / 'o3-nanisb-pointcharge' / 'model.toml'}"
+[supercell]
+repetitions = [3, 3, 3]
+[ensemble.composition.TM]
+Ni = "2/3"
+Sb = "1/3"
+[temperatures]
+min = 2500.0
+max = 8000.0
+count = 5
+[sampling]
+equilibration_sweeps = 100
+production_sweeps = 600
+sample_interval = 2
+snapshot_interval = 300
+observables = ["energy", "honeycomb", "concentrations", "warren_cowley"]
+[observables.honeycomb]
+sublattice = "TM"
+species = "Sb"
+[run]
+seed = 3
+output = "real.h5"
+""")
+    proc = subprocess.run([str(binary), "run", "run.toml", "--quiet"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return tmp_path / "real.h5"
 
 
 def test_real_run_file(tmp_path):
-    path = _real_run_file()
+    path = _real_run_file(tmp_path)
     r = load_run(path)
     assert r.metadata["schema"] == "tmorder-run" and r.metadata["schema_version"] == 1
     assert r.model_name and r.energy_model
