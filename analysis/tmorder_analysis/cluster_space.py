@@ -35,6 +35,10 @@ from typing import Dict, List, Optional, Tuple
 import h5py
 import numpy as np
 
+from ._hdf5 import as_str as _as_str
+from ._hdf5 import collect_units as _check_units
+from ._hdf5 import read_checked
+
 __all__ = [
     "ClusterSpaceSummary",
     "ORDER_NAMES",
@@ -316,80 +320,11 @@ class ClusterSpaceSummary:
 
 
 # ---------------------------------------------------------------------- reading
-def _as_str(value) -> str:
-    """Decode an HDF5 attribute value to a Python string."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    if isinstance(value, np.ndarray):
-        if value.size == 1:
-            return _as_str(value.reshape(()).item())
-        return ",".join(_as_str(v) for v in value.ravel())
-    if isinstance(value, np.generic):
-        return _as_str(value.item())
-    return str(value)
-
-
 def _as_int(value, path: Path, where: str) -> int:
     arr = np.asarray(value)
     if arr.size != 1 or arr.dtype.kind not in "iu":
         raise ValueError(f"{path}: {where} must be an integer scalar, got {value!r}")
     return int(arr.reshape(()))
-
-
-def _is_numeric(dtype: np.dtype) -> bool:
-    return h5py.check_string_dtype(dtype) is None and dtype.kind in "biufc"
-
-
-def _check_units(h5: h5py.File, path: Path) -> Dict[str, str]:
-    """Return {dataset path: units} and require a string "units" on every numeric dataset."""
-    units: Dict[str, str] = {}
-    missing: List[str] = []
-
-    def visit(name: str, obj) -> None:
-        if isinstance(obj, h5py.Dataset) and _is_numeric(obj.dtype):
-            full = "/" + name
-            if "units" not in obj.attrs:
-                missing.append(full)
-                return
-            raw = obj.attrs["units"]
-            if not isinstance(raw, (str, bytes)) and not (
-                isinstance(raw, np.ndarray) and raw.size == 1 and raw.dtype.kind in "OSU"
-            ):
-                raise ValueError(
-                    f"{path}: 'units' attribute of numeric dataset '{full}' is not a string"
-                )
-            units[full] = _as_str(raw)
-
-    h5.visititems(visit)
-    if missing:
-        raise ValueError(
-            f"{path}: numeric dataset(s) without a 'units' attribute: {', '.join(sorted(missing))}"
-        )
-    return units
-
-
-def _read_dataset(h5: h5py.File, path: Path, name: str, spec, units: Dict[str, str]) -> np.ndarray:
-    kind, ndim, expected_units = spec
-    if name not in h5:
-        raise ValueError(f"{path}: not a tmorder cluster-space file: missing dataset '{name}'")
-    obj = h5[name]
-    if not isinstance(obj, h5py.Dataset):
-        raise ValueError(f"{path}: '{name}' must be a dataset, found a group")
-    if obj.ndim != ndim:
-        raise ValueError(f"{path}: dataset '{name}' must have {ndim} dimension(s), has shape {obj.shape}")
-    is_string = h5py.check_string_dtype(obj.dtype) is not None
-    if kind == "str":
-        if not is_string:
-            raise ValueError(f"{path}: dataset '{name}' must hold strings, has dtype {obj.dtype}")
-        return np.asarray(obj.asstr()[()], dtype=str).reshape(obj.shape)
-    if is_string or obj.dtype.kind not in ("iu" if kind == "int" else "iuf"):
-        raise ValueError(f"{path}: dataset '{name}' must be {kind}, has dtype {obj.dtype}")
-    if expected_units is not None and units.get(name) != expected_units:
-        raise ValueError(
-            f"{path}: dataset '{name}' has units {units.get(name)!r}, expected {expected_units!r}"
-        )
-    data = obj[()]
-    return np.asarray(data, dtype=np.float64 if kind == "float" else np.int64)
 
 
 def load_cluster_space(path) -> ClusterSpaceSummary:
@@ -451,7 +386,7 @@ def load_cluster_space(path) -> ClusterSpaceSummary:
                 f"{', '.join(repr(a) for a in absent)}"
             )
         units = _check_units(h5, path)
-        data = {name: _read_dataset(h5, path, name, spec, units)
+        data = {name: read_checked(h5, path, name, spec, units, "tmorder cluster-space file")
                 for name, spec in _REQUIRED_DATASETS.items()}
 
         # --- space group ---------------------------------------------------
@@ -470,7 +405,7 @@ def load_cluster_space(path) -> ClusterSpaceSummary:
         # --- optional correlations -----------------------------------------
         corr_names = corr_values = None
         if "correlations" in h5:
-            corr = {name: _read_dataset(h5, path, name, spec, units)
+            corr = {name: read_checked(h5, path, name, spec, units, "tmorder cluster-space file")
                     for name, spec in _CORRELATION_DATASETS.items()}
             corr_names = corr["/correlations/names"]
             corr_values = corr["/correlations/values"]

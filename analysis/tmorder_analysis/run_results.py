@@ -60,6 +60,11 @@ from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tup
 import h5py
 import numpy as np
 
+from ._hdf5 import as_str as _as_str
+from ._hdf5 import collect_units as _collect_units
+from ._hdf5 import is_string_value as _is_string_value
+from ._hdf5 import read_checked
+
 __all__ = [
     "Average",
     "ExchangeProbeEvents",
@@ -378,26 +383,6 @@ class RunResults:
 
 
 # ---------------------------------------------------------------------- reading
-def _as_str(value) -> str:
-    """Decode an HDF5 attribute value to a Python string."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    if isinstance(value, np.ndarray):
-        if value.size == 1:
-            return _as_str(value.reshape(()).item())
-        return ",".join(_as_str(v) for v in value.ravel())
-    if isinstance(value, np.generic):
-        return _as_str(value.item())
-    return str(value)
-
-
-def _is_string_value(value) -> bool:
-    if isinstance(value, (str, bytes)):
-        return True
-    arr = np.asarray(value)
-    return arr.size == 1 and arr.dtype.kind in "OSU"
-
-
 def _scalar(value, path: Path, name: str, kind: str):
     """Root attribute ``name`` as a Python str / int / float, or ValueError."""
     if kind == "str":
@@ -411,58 +396,6 @@ def _scalar(value, path: Path, name: str, kind: str):
         raise ValueError(f"{path}: root attribute '{name}' must be {what} scalar, got {value!r}")
     item = arr.reshape(()).item()
     return int(item) if kind == "int" else float(item)
-
-
-def _is_numeric(dtype: np.dtype) -> bool:
-    return h5py.check_string_dtype(dtype) is None and dtype.kind in "biufc"
-
-
-def _collect_units(h5: h5py.File, path: Path) -> Dict[str, str]:
-    """Return {dataset path: units}; every numeric dataset must have a string "units"."""
-    units: Dict[str, str] = {}
-    missing: List[str] = []
-
-    def visit(name: str, obj) -> None:
-        if isinstance(obj, h5py.Dataset) and _is_numeric(obj.dtype):
-            full = "/" + name
-            if "units" not in obj.attrs:
-                missing.append(full)
-                return
-            raw = obj.attrs["units"]
-            if not _is_string_value(raw):
-                raise ValueError(f"{path}: 'units' attribute of numeric dataset '{full}' is not a string")
-            units[full] = _as_str(raw)
-
-    h5.visititems(visit)
-    if missing:
-        raise ValueError(
-            f"{path}: numeric dataset(s) without a 'units' attribute: {', '.join(sorted(missing))}"
-        )
-    return units
-
-
-def _read(h5: h5py.File, path: Path, name: str, spec, units: Mapping[str, str]) -> np.ndarray:
-    """Read dataset ``name`` after checking presence, kind, rank and units."""
-    kind, ndim, expected_units = spec
-    if name not in h5:
-        raise ValueError(f"{path}: not a complete tmorder run file: missing dataset '{name}'")
-    obj = h5[name]
-    if not isinstance(obj, h5py.Dataset):
-        raise ValueError(f"{path}: '{name}' must be a dataset, found a group")
-    if obj.ndim != ndim:
-        raise ValueError(f"{path}: dataset '{name}' must have {ndim} dimension(s), has shape {obj.shape}")
-    is_string = h5py.check_string_dtype(obj.dtype) is not None
-    if kind == "str":
-        if not is_string:
-            raise ValueError(f"{path}: dataset '{name}' must hold strings, has dtype {obj.dtype}")
-        return np.asarray(obj.asstr()[()], dtype=str).reshape(obj.shape)
-    if is_string or obj.dtype.kind not in ("iu" if kind == "int" else "iuf"):
-        raise ValueError(f"{path}: dataset '{name}' must be {kind}, has dtype {obj.dtype}")
-    if expected_units is not None and units.get(name) != expected_units:
-        raise ValueError(
-            f"{path}: dataset '{name}' has units {units.get(name)!r}, expected {expected_units!r}"
-        )
-    return np.asarray(obj[()], dtype=np.float64 if kind == "float" else np.int64)
 
 
 def _expect_shape(path: Path, name: str, arr: np.ndarray, expected: Tuple[int, ...], why: str) -> None:
@@ -582,7 +515,7 @@ def load_run(path) -> RunResults:
                 f"{', '.join(repr(a) for a in absent)}"
             )
         units = _collect_units(h5, path)
-        data = {name: _read(h5, path, name, spec, units) for name, spec in _REQUIRED_DATASETS.items()}
+        data = {name: read_checked(h5, path, name, spec, units, "complete tmorder run file") for name, spec in _REQUIRED_DATASETS.items()}
         for name in ("/input/text", "/model/text"):
             _expect_shape(path, name, data[name], (1,), "one string")
 
@@ -591,7 +524,7 @@ def load_run(path) -> RunResults:
         timeseries_units: Dict[str, str] = {}
         for name in _walk_timeseries(h5):
             full = f"/timeseries/{name}"
-            timeseries[name] = _read(h5, path, full, ("float", 2, _expected_observable_units(name)), units)
+            timeseries[name] = read_checked(h5, path, full, ("float", 2, _expected_observable_units(name)), units, "complete tmorder run file")
             timeseries_units[name] = units[full]
 
         averages: Dict[str, Average] = {}
@@ -615,20 +548,20 @@ def load_run(path) -> RunResults:
                     f"{path}: not a complete tmorder run file: missing dataset(s) "
                     f"{', '.join(repr(a) for a in absent)}{why}"
                 )
-            mean = _read(h5, path, base + "/mean", ("float", 1, obs_units), units)
-            stderr = _read(h5, path, base + "/stderr", ("float", 1, obs_units), units)
+            mean = read_checked(h5, path, base + "/mean", ("float", 1, obs_units), units, "complete tmorder run file")
+            stderr = read_checked(h5, path, base + "/stderr", ("float", 1, obs_units), units, "complete tmorder run file")
             tau = None
             if f"{base}/tau" in h5:
-                tau = _read(h5, path, base + "/tau", ("float", 1, "samples"), units)
+                tau = read_checked(h5, path, base + "/tau", ("float", 1, "samples"), units, "complete tmorder run file")
             averages[name] = Average(mean, stderr, tau, str(obs_units))
 
         # --- optional groups ----------------------------------------------------------
         snap_data = None
         if "snapshots" in h5:
-            snap_data = {name: _read(h5, path, name, spec, units) for name, spec in _SNAPSHOT_DATASETS.items()}
+            snap_data = {name: read_checked(h5, path, name, spec, units, "complete tmorder run file") for name, spec in _SNAPSHOT_DATASETS.items()}
         probe = None
         if "exchange_probe" in h5:
-            probe_data = {name: _read(h5, path, name, spec, units) for name, spec in _PROBE_DATASETS.items()}
+            probe_data = {name: read_checked(h5, path, name, spec, units, "complete tmorder run file") for name, spec in _PROBE_DATASETS.items()}
             attrs = h5["exchange_probe"].attrs
             missing_probe = [a for a in _PROBE_ATTRIBUTES if a not in attrs]
             if missing_probe:
