@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include "tmorder/io/toml_document.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -255,14 +257,7 @@ std::optional<ElectrostaticsSpec> read_electrostatics(const Reader& r, const tom
 
 ModelDefinition parse_model_definition(const std::string& text, const std::filesystem::path& path) {
   Reader r(path.string());
-  toml::table root;
-  try {
-    root = toml::parse(text, path.string());
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    throw InputError(located(path.string(), static_cast<long>(b.line),
-                             "TOML syntax error at column " + std::to_string(b.column) + ": " + std::string(e.description())));
-  }
+  const toml::table root = parse_toml_document(text, path);
   r.set_root(&root);
   static const std::set<std::string> known{"model", "structure", "sublattices", "clusters", "electrostatics"};
   for (const auto& [k, v] : root)

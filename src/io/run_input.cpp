@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include "tmorder/io/toml_document.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -541,14 +543,7 @@ void read_checkpoint(const Reader& r, const toml::table* t, RunInput& in) {
 
 RunInput parse_run_input(const std::string& text, const std::filesystem::path& path) {
   Reader r(path.string());
-  toml::table root;
-  try {
-    root = toml::parse(text, path.string());
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    throw InputError(located(path.string(), static_cast<long>(b.line),
-                             "TOML syntax error at column " + std::to_string(b.column) + ": " + std::string(e.description())));
-  }
+  const toml::table root = parse_toml_document(text, path);
   r.set_root(&root);
   static const std::vector<std::string> sections{"model",    "supercell", "ensemble",   "moves", "temperatures",
                                                  "sampling", "observables", "checkpoint", "run"};
