@@ -13,6 +13,9 @@ run_results
     Reading and validating the results file written by ``tmorder run``
     (schema "tmorder-run", version 1); transition temperature; snapshot
     structures.
+fit_report
+    Reading and validating the report written by ``tmorder fit --report``
+    (schema "tmorder-fit", version 1).
 plots
     Matplotlib figures (Agg canvas, no display needed).
 """
@@ -37,13 +40,15 @@ from .run_results import (
     to_ase_atoms,
     transition_temperature,
 )
-from .plots import plot_cluster_space, plot_run, run_figure_text
+from .fit_report import FitReport, load_fit_report
+from .plots import plot_cluster_space, plot_fit_report, plot_run, run_figure_text
 
 __all__ = [
     "Average",
     "ClusterSpaceSummary",
     "ExchangeProbeEvents",
     "ExchangeStats",
+    "FitReport",
     "ORDER_NAMES",
     "RunResults",
     "RunStructure",
@@ -51,9 +56,11 @@ __all__ = [
     "Timing",
     "format_run_table",
     "load_cluster_space",
+    "load_fit_report",
     "load_run",
     "order_name",
     "plot_cluster_space",
+    "plot_fit_report",
     "plot_run",
     "run_figure_text",
     "snapshot_structure",

@@ -25,7 +25,7 @@ from matplotlib.ticker import FixedLocator, FormatStrFormatter, MaxNLocator, Nul
 from .cluster_space import ClusterSpaceSummary, order_name
 from .run_results import RunResults, load_run, transition_temperature
 
-__all__ = ["plot_cluster_space", "plot_run", "run_figure_text"]
+__all__ = ["plot_cluster_space", "plot_fit_report", "plot_run", "run_figure_text"]
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
@@ -351,5 +351,84 @@ def plot_run(results_or_path, out_png, dpi: int = 150) -> Path:
     title, caption = run_figure_text(r)
     fig.suptitle(title, fontsize="medium")
     fig.supxlabel(caption, fontsize="small", color="0.3")
+    fig.savefig(out_png, dpi=dpi, format="png")
+    return out_png
+
+
+# ============================================================================ fits
+
+
+def plot_fit_report(report_or_path, out_png, dpi: int = 150) -> Path:
+    """Write a PNG summary of a ``tmorder fit`` report.
+
+    Panels: (a) parity plot, CE versus DFT energy (meV per active site); (b) ECIs versus
+    cluster radius, coloured by cluster order (empty cluster left out); (c) DFT and CE
+    convex hulls along the report's composition axis (formation energy relative to the
+    end members, meV per active site), DFT ground states lost by the CE circled in red.
+
+    Parameters
+    ----------
+    report_or_path : FitReport or str or os.PathLike
+        As returned by :func:`~tmorder_analysis.fit_report.load_fit_report`, or its file.
+    out_png : str or os.PathLike
+        PNG file to write; its parent directory must exist.
+    dpi : int, optional
+        Resolution of the PNG (default 150).
+    """
+    from .fit_report import FitReport, load_fit_report
+
+    rep = report_or_path if isinstance(report_or_path, FitReport) else load_fit_report(report_or_path)
+    out_png = Path(os.fspath(out_png))
+    to_mev = 1000.0 / max(1, rep.active_sites_per_cell)
+    fig = Figure(figsize=(17.0, 5.0), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax_par, ax_eci, ax_hull = fig.subplots(1, 3)
+
+    e_dft = rep.energy_dft * to_mev
+    e_ce = rep.energy_ce * to_mev
+    ax_par.scatter(e_dft, e_ce, s=18, color="C0")
+    lo = float(min(e_dft.min(), e_ce.min()))
+    hi = float(max(e_dft.max(), e_ce.max()))
+    pad = 0.05 * (hi - lo if hi > lo else 1.0)
+    ax_par.plot([lo - pad, hi + pad], [lo - pad, hi + pad], "k--", lw=0.8)
+    ax_par.set_xlabel("DFT energy (meV/site)")
+    ax_par.set_ylabel("CE energy (meV/site)")
+    cv = rep.cv_rmse_mev_per_site
+    cv_text = "none" if not np.isfinite(cv) else f"{cv:.2f}"
+    ax_par.set_title(f"(a) parity: train RMSE {rep.train_rmse_mev_per_site:.2f}, CV RMSE {cv_text} meV/site")
+
+    mask = rep.eci_order >= 1
+    for order in sorted(set(int(o) for o in rep.eci_order[mask])):
+        sel = rep.eci_order == order
+        colour, marker = _order_style(order)
+        ax_eci.scatter(rep.eci_radius[sel], rep.eci_values[sel] * 1000.0, marker=marker, color=colour,
+                       label=order_name(order), s=30)
+    ax_eci.axhline(0.0, color="k", lw=0.6)
+    ax_eci.set_xlabel("cluster radius (Å)")
+    ax_eci.set_ylabel("ECI (meV per parent cell)")
+    ax_eci.set_title(f"(b) ECIs ({rep.method})")
+    if mask.any():
+        ax_eci.legend(loc="best", fontsize="small")
+
+    x = rep.hull_x
+    f_dft = rep.formation_energy_dft * to_mev
+    f_ce = rep.formation_energy_ce * to_mev
+    ax_hull.scatter(x, f_dft, s=16, color="C0", label="DFT")
+    ax_hull.scatter(x, f_ce, s=16, marker="x", color="C1", label="CE")
+    for verts, energy, colour, label in ((rep.vertices_dft, f_dft, "C0", "DFT hull"),
+                                         (rep.vertices_ce, f_ce, "C1", "CE hull")):
+        if verts.size:
+            order = np.argsort(x[verts], kind="stable")
+            v = verts[order]
+            ax_hull.plot(x[v], energy[v], "-", color=colour, lw=1.2, label=label)
+    if rep.lost.size:
+        ax_hull.scatter(x[rep.lost], f_dft[rep.lost], s=90, facecolors="none", edgecolors="red",
+                        label="lost ground states")
+    ax_hull.set_xlabel(f"x ({rep.hull_axis})")
+    ax_hull.set_ylabel("formation energy (meV/site)")
+    ax_hull.set_title(f"(c) hull: {rep.kept.size} kept, {rep.lost.size} lost, {rep.added.size} added")
+    ax_hull.legend(loc="best", fontsize="small")
+
+    fig.suptitle(f"{rep.model_name or rep.path.stem} — {rep.n_structures} structures, {rep.method} fit")
     fig.savefig(out_png, dpi=dpi, format="png")
     return out_png

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   tmorder::app::register_build_model(app, inv);
   tmorder::app::register_correlations(app, inv);
   tmorder::app::register_run(app, inv);
+  tmorder::app::register_enumerate(app, inv);
+  tmorder::app::register_fit(app, inv);
   tmorder::app::register_ground_state(app, inv);
   try {
     app.parse(argc, argv);

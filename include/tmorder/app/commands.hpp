@@ -14,6 +14,8 @@ void register_info(CLI::App& app, const Invocation& inv);
 void register_build_model(CLI::App& app, const Invocation& inv);
 void register_correlations(CLI::App& app, const Invocation& inv);
 void register_run(CLI::App& app, const Invocation& inv);
+void register_enumerate(CLI::App& app, const Invocation& inv);
+void register_fit(CLI::App& app, const Invocation& inv);
 void register_ground_state(CLI::App& app, const Invocation& inv);
 
 /// Error messages are printed by main() unless suppressed (MPI ranks other than 0, which

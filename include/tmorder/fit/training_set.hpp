@@ -1,0 +1,77 @@
+#pragma once
+// The training set of `tmorder fit`: DFT frames (extxyz) mapped onto a model's parent lattice,
+// their correlation vectors (rows of X), energies per parent cell (y) and compositions.
+//
+// Energies: y_i = (E_i - sum_s n_s(i) mu_s) / n_cells(i), eV per parent cell, where E_i is the
+// frame's total energy (extxyz "energy"), n_s(i) counts atoms of species s in the frame and
+// mu_s are optional reference energies (eV/atom, `--reference Na=-1.3`; species without one
+// contribute nothing). Every refusal throws tmorder::InputError naming the source, the frame
+// index (0-based, as ASE counts) and the field. See docs/fitting.md, "tmorder fit".
+#include <Eigen/Core>
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tmorder/clusters/cluster_space.hpp"
+#include "tmorder/lattice/extxyz.hpp"
+
+namespace tmorder::fit {
+
+/// One composition coordinate: fraction of `species` on sublattice `sublattice`.
+struct CompositionAxis {
+  int sublattice = 0;
+  int species = 0;
+  std::string label;  ///< "SUB:SPECIES"
+};
+
+/// The coordinates of every (active sublattice, species) pair, sublattice-major, species in
+/// the sublattice's order.
+std::vector<CompositionAxis> composition_axes(const lattice::ParentLattice& parent);
+
+/// Parses "SUB:SPECIES" (empty: the first species of the first sublattice with more than one
+/// species). Throws tmorder::InputError naming `option` for a malformed or unknown axis.
+CompositionAxis parse_composition_axis(const lattice::ParentLattice& parent, const std::string& text,
+                                       const std::string& option = "--hull-axis");
+
+/// Parses "SPECIES=eV" reference energies (eV/atom). Throws tmorder::InputError naming
+/// `option` for a malformed entry, a non-finite value, a repeated species or a species that
+/// appears nowhere in the model.
+std::map<std::string, double> parse_reference_energies(const lattice::ParentLattice& parent,
+                                                       const std::vector<std::string>& entries,
+                                                       const std::string& option = "--reference");
+
+struct TrainingSetOptions {
+  std::map<std::string, double> reference_energies;  ///< eV/atom per species
+  double mapping_tolerance = 0.1;                    ///< Angstrom (map_ideal_structure)
+  double duplicate_tolerance = 1e-8;                 ///< max |difference| of correlations and compositions
+};
+
+struct TrainingSet {
+  std::vector<std::string> names;     ///< "SOURCE#i" per structure
+  Eigen::MatrixXd correlations;       ///< X: n_structures x n_functions (column 0 = 1)
+  Eigen::VectorXd energies;           ///< y: eV per parent cell (references subtracted)
+  std::vector<int> n_cells;           ///< parent cells per structure
+  Eigen::MatrixXd compositions;       ///< n_structures x axes.size(), fractions on each sublattice
+  std::vector<CompositionAxis> axes;  ///< columns of `compositions`
+  [[nodiscard]] std::size_t size() const { return names.size(); }
+};
+
+/// Maps every frame (lattice::map_ideal_structure), computes its correlation vector and
+/// composition. `source` names the training file in messages. Refuses (tmorder::InputError,
+/// "SOURCE: frame i: ..."): no frames, a missing or non-finite energy, a species that is not
+/// allowed anywhere in the model, a frame that does not map (the mapping's message is passed
+/// through), and duplicates (same correlations and compositions as an earlier frame: both
+/// indices are named).
+TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::vector<lattice::ExtxyzFrame>& frames,
+                               const std::string& source, const TrainingSetOptions& options = {});
+
+/// Throws tmorder::InputError when OLS cannot be used: fewer structures than ECIs
+/// ("... use --method ridge/lasso/ard").
+void check_ols_feasible(const TrainingSet& set, const std::string& source);
+
+/// Active sites per parent cell (the "site" of meV/site).
+int active_sites_per_cell(const lattice::ParentLattice& parent);
+
+}  // namespace tmorder::fit

@@ -1,0 +1,172 @@
+// Training set of `tmorder fit`: extxyz frames -> correlation matrix, energies, compositions.
+#include "tmorder/fit/training_set.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+
+#include "tmorder/clusters/correlations.hpp"
+#include "tmorder/lattice/ideal_mapping.hpp"
+#include "tmorder/util/error.hpp"
+
+namespace tmorder::fit {
+
+namespace {
+
+std::set<std::string> model_species(const lattice::ParentLattice& parent) {
+  std::set<std::string> all;
+  for (std::size_t s = 0; s < parent.n_sites(); ++s)
+    for (const auto& sp : parent.allowed_species(static_cast<int>(s))) all.insert(sp);
+  return all;
+}
+
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::string frame_label(const std::string& source, std::size_t i) { return source + ": frame " + std::to_string(i); }
+
+}  // namespace
+
+int active_sites_per_cell(const lattice::ParentLattice& parent) {
+  int n = 0;
+  for (std::size_t s = 0; s < parent.n_sites(); ++s) n += parent.is_active(static_cast<int>(s)) ? 1 : 0;
+  return n;
+}
+
+std::vector<CompositionAxis> composition_axes(const lattice::ParentLattice& parent) {
+  std::vector<CompositionAxis> axes;
+  for (std::size_t l = 0; l < parent.sublattices.size(); ++l)
+    for (std::size_t s = 0; s < parent.sublattices[l].species.size(); ++s)
+      axes.push_back({static_cast<int>(l), static_cast<int>(s),
+                      parent.sublattices[l].name + ":" + parent.sublattices[l].species[s]});
+  return axes;
+}
+
+CompositionAxis parse_composition_axis(const lattice::ParentLattice& parent, const std::string& text,
+                                       const std::string& option) {
+  if (text.empty()) {
+    for (std::size_t l = 0; l < parent.sublattices.size(); ++l)
+      if (parent.sublattices[l].species.size() > 1)
+        return {static_cast<int>(l), 0, parent.sublattices[l].name + ":" + parent.sublattices[l].species[0]};
+    throw InputError(option + ": the model has no sublattice with more than one species");
+  }
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw InputError(option + " '" + text + "': expected SUBLATTICE:SPECIES, e.g. TM:Sb");
+  const std::string sub = text.substr(0, colon), sp = text.substr(colon + 1);
+  const int l = parent.sublattice_index(sub, option + " '" + text + "'");
+  const int s = parent.species_index(l, sp, option + " '" + text + "'");
+  return {l, s, sub + ":" + sp};
+}
+
+std::map<std::string, double> parse_reference_energies(const lattice::ParentLattice& parent,
+                                                       const std::vector<std::string>& entries,
+                                                       const std::string& option) {
+  const auto known = model_species(parent);
+  std::map<std::string, double> out;
+  for (const auto& e : entries) {
+    const auto eq = e.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == e.size())
+      throw InputError(option + " '" + e + "': expected SPECIES=ENERGY (eV/atom), e.g. Na=-1.3");
+    const std::string sp = e.substr(0, eq), value = e.substr(eq + 1);
+    double v = 0.0;
+    std::size_t used = 0;
+    try {
+      v = std::stod(value, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != value.size() || !std::isfinite(v))
+      throw InputError(option + " '" + e + "': '" + value + "' is not a finite number (eV/atom)");
+    if (!known.count(sp))
+      throw InputError(option + " '" + e + "': species '" + sp + "' is unknown to the model (model species: " + join(known) + ")");
+    if (!out.emplace(sp, v).second) throw InputError(option + " '" + e + "': species '" + sp + "' given twice");
+  }
+  return out;
+}
+
+TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::vector<lattice::ExtxyzFrame>& frames,
+                               const std::string& source, const TrainingSetOptions& options) {
+  const auto& parent = space.parent();
+  if (frames.empty()) throw InputError(source + ": no frames (expected extxyz frames with an energy)");
+  const auto known = model_species(parent);
+  TrainingSet set;
+  set.axes = composition_axes(parent);
+  const auto n = static_cast<Eigen::Index>(frames.size());
+  set.correlations.resize(n, static_cast<Eigen::Index>(space.n_functions()));
+  set.energies.resize(n);
+  set.compositions.resize(n, static_cast<Eigen::Index>(set.axes.size()));
+
+  for (std::size_t f = 0; f < frames.size(); ++f) {
+    const auto& frame = frames[f];
+    const std::string label = frame_label(source, f);
+    const auto row = static_cast<Eigen::Index>(f);
+    if (!frame.energy)
+      throw InputError(label + " (line " + std::to_string(frame.first_line) +
+                       "): field 'energy' is missing (expected energy=<total energy, eV> on the comment line)");
+    if (!std::isfinite(*frame.energy)) throw InputError(label + ": field 'energy' is not finite");
+    for (const auto& sp : frame.structure.species)
+      if (sp != "Va" && !known.count(sp))
+        throw InputError(label + ": field 'species': '" + sp + "' is unknown to the model (model species: " + join(known) + ")");
+
+    std::vector<long> lines;
+    for (std::size_t i = 0; i < frame.structure.size(); ++i) lines.push_back(frame.first_line + 2 + static_cast<long>(i));
+    lattice::MappedConfiguration mapped = [&] {
+      try {
+        return lattice::map_ideal_structure(parent, frame.structure, source, options.mapping_tolerance, lines);
+      } catch (const InputError& e) {
+        throw InputError(label + " does not map onto the parent lattice: " + e.what());
+      }
+    }();
+    const Eigen::VectorXd corr = clusters::correlations(space, mapped.supercell, mapped.occupation);
+    set.correlations.row(row) = corr.transpose();
+
+    const int n_cells = mapped.supercell.n_cells();
+    double energy = *frame.energy;
+    for (const auto& sp : frame.structure.species) {
+      const auto it = options.reference_energies.find(sp);
+      if (it != options.reference_energies.end()) energy -= it->second;
+    }
+    set.energies[row] = energy / n_cells;
+    set.n_cells.push_back(n_cells);
+
+    // Composition: fraction of each species on each sublattice.
+    std::vector<int> sites_on(parent.sublattices.size(), 0);
+    Eigen::VectorXd counts = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(set.axes.size()));
+    std::vector<std::size_t> first_axis(parent.sublattices.size(), 0);
+    for (std::size_t a = set.axes.size(); a-- > 0;) first_axis[static_cast<std::size_t>(set.axes[a].sublattice)] = a;
+    for (int i = 0; i < mapped.supercell.n_sites(); ++i) {
+      const int basis = i / n_cells;
+      const int l = parent.site_sublattice[static_cast<std::size_t>(basis)];
+      if (l < 0) continue;
+      ++sites_on[static_cast<std::size_t>(l)];
+      counts[static_cast<Eigen::Index>(first_axis[static_cast<std::size_t>(l)]) + mapped.occupation[static_cast<std::size_t>(i)]] += 1.0;
+    }
+    for (std::size_t a = 0; a < set.axes.size(); ++a)
+      set.compositions(row, static_cast<Eigen::Index>(a)) =
+          counts[static_cast<Eigen::Index>(a)] / std::max(1, sites_on[static_cast<std::size_t>(set.axes[a].sublattice)]);
+
+    for (Eigen::Index g = 0; g < row; ++g) {
+      const double dc = (set.correlations.row(g) - set.correlations.row(row)).cwiseAbs().maxCoeff();
+      const double dx = set.compositions.cols() ? (set.compositions.row(g) - set.compositions.row(row)).cwiseAbs().maxCoeff() : 0.0;
+      if (dc <= options.duplicate_tolerance && dx <= options.duplicate_tolerance)
+        throw InputError(label + ": duplicate structure: frames " + std::to_string(g) + " and " + std::to_string(f) +
+                         " have identical correlation vectors and compositions (remove one, or keep the lower energy)");
+    }
+    set.names.push_back(source + "#" + std::to_string(f));
+  }
+  return set;
+}
+
+void check_ols_feasible(const TrainingSet& set, const std::string& source) {
+  const auto p = static_cast<std::size_t>(set.correlations.cols());
+  if (set.size() < p)
+    throw InputError(source + ": " + std::to_string(set.size()) + " structures for " + std::to_string(p) +
+                     " ECIs: OLS needs at least as many structures as ECIs; use --method ridge/lasso/ard");
+}
+
+}  // namespace tmorder::fit
