@@ -1,4 +1,5 @@
 // `tmorder fit MODEL TRAINING.extxyz -o FITTED.json`: ECIs from DFT energies (issue 5).
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <cmath>
@@ -39,7 +40,8 @@ struct FitOptions {
   std::string hull_axis;
   std::string report;
   bool force = false;
-  double tolerance = 0.1;
+  double max_displacement = 1.0;
+  double max_strain = 0.1;
 };
 
 /// The input model as model-file JSON (a definition is built and serialised first).
@@ -81,7 +83,11 @@ void register_fit(CLI::App& app, const Invocation& inv) {
   cmd->add_option("--reference", opt->references, "reference energy SPECIES=eV/atom subtracted per atom (repeatable)");
   cmd->add_option("--hull-axis", opt->hull_axis, "composition axis SUB:SPECIES of the convex hull");
   cmd->add_option("--report", opt->report, "write the fit report (HDF5, schema tmorder-fit)");
-  cmd->add_option("--tolerance", opt->tolerance, "largest distance of an atom from its site, Angstrom")->check(CLI::PositiveNumber);
+  cmd->add_option("--max-displacement", opt->max_displacement,
+                  "largest distance of an atom from its site after strain and shift are removed, Angstrom (default 1.0)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-strain", opt->max_strain, "largest principal strain of a cell against the parent (default 0.1)")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("-f,--force", opt->force, "overwrite existing output files");
   cmd->callback([opt, &inv] {
     const FitOptions& o = *opt;
@@ -114,7 +120,8 @@ void register_fit(CLI::App& app, const Invocation& inv) {
     const auto& parent = space.parent();
     fit::TrainingSetOptions ts_opt;
     ts_opt.reference_energies = fit::parse_reference_energies(parent, o.references);
-    ts_opt.mapping_tolerance = o.tolerance;
+    ts_opt.max_displacement = o.max_displacement;
+    ts_opt.max_strain = o.max_strain;
     const fit::CompositionAxis axis = fit::parse_composition_axis(parent, o.hull_axis);
     const auto frames = lattice::read_extxyz(o.training);
     const fit::TrainingSet set = fit::build_training_set(space, frames, o.training, ts_opt);
@@ -164,6 +171,14 @@ void register_fit(CLI::App& app, const Invocation& inv) {
     // ---- report on stdout
     fmt::print("training set: {} ({} structures), model: {} ({} functions, {} active sites per cell)\n", o.training, n,
                model.name, space.n_functions(), fit::active_sites_per_cell(parent));
+    {
+      std::size_t worst = 0;
+      for (std::size_t i = 1; i < n; ++i)
+        if (set.max_displacement[i] > set.max_displacement[worst]) worst = i;
+      const double max_strain = *std::max_element(set.strain.begin(), set.strain.end());
+      fmt::print("mapping: largest principal strain {:.4f}; largest atom displacement {:.3f} A ({}); per-structure residuals in the report\n",
+                 max_strain, set.max_displacement[worst], set.names[worst]);
+    }
     fmt::print("method: {}", result.method);
     for (const auto& [k, v] : result.hyperparameters) fmt::print(", {} = {:.6g}", k, v);
     if (selection) fmt::print(" (chosen by {} CV over {} values)", selection->cv_kind, selection->grid.size());
@@ -234,6 +249,9 @@ void register_fit(CLI::App& app, const Invocation& inv) {
       w.write("/structures/energy_dft", std::span<const double>(e_dft_v), "eV/parent_cell");
       w.write("/structures/energy_ce", std::span<const double>(e_ce_v), "eV/parent_cell");
       w.write("/structures/n_cells", to_i64(std::vector<std::size_t>(set.n_cells.begin(), set.n_cells.end())), "parent_cells");
+      w.write("/structures/mapping_strain", std::span<const double>(set.strain), "1");
+      w.write("/structures/mapping_mean_displacement", std::span<const double>(set.mean_displacement), "angstrom");
+      w.write("/structures/mapping_max_displacement", std::span<const double>(set.max_displacement), "angstrom");
       std::vector<double> comp(set.compositions.size()), corr(set.correlations.size());
       for (Eigen::Index i = 0; i < set.compositions.rows(); ++i)
         for (Eigen::Index a = 0; a < set.compositions.cols(); ++a)

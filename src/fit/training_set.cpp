@@ -7,7 +7,7 @@
 #include <set>
 
 #include "tmorder/clusters/correlations.hpp"
-#include "tmorder/lattice/ideal_mapping.hpp"
+#include "tmorder/lattice/structure_mapping.hpp"
 #include "tmorder/util/error.hpp"
 
 namespace tmorder::fit {
@@ -115,13 +115,20 @@ TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::v
 
     std::vector<long> lines;
     for (std::size_t i = 0; i < frame.structure.size(); ++i) lines.push_back(frame.first_line + 2 + static_cast<long>(i));
-    lattice::MappedConfiguration mapped = [&] {
+    const lattice::MappedStructure mapped = [&] {
       try {
-        return lattice::map_ideal_structure(parent, frame.structure, source, options.mapping_tolerance, lines);
+        lattice::MappingOptions mo;
+        mo.max_strain = options.max_strain;
+        mo.max_displacement = options.max_displacement;
+        mo.atom_lines = lines;
+        return lattice::map_relaxed_structure(parent, frame.structure, source, mo);
       } catch (const InputError& e) {
         throw InputError(label + " does not map onto the parent lattice: " + e.what());
       }
     }();
+    set.strain.push_back(mapped.strain_norm);
+    set.mean_displacement.push_back(mapped.mean_displacement);
+    set.max_displacement.push_back(mapped.max_displacement);
     const Eigen::VectorXd corr = clusters::correlations(space, mapped.supercell, mapped.occupation);
     set.correlations.row(row) = corr.transpose();
 

@@ -100,8 +100,14 @@ refuse "duplicate structure names both frames" "duplicate" "frames 2 and 6" -- "
 good_frames unknown.xyz
 frame unknown.xyz 1 "$C1" -1.5 "Fe 0 0 0"
 refuse "unknown species names the frame" "frame 6" "'Fe'" -- "$MODEL" unknown.xyz -o out.json
+# A relaxed-looking copy of frame 2 (cell strained by 2 % and 1 %, atoms rattled by up to
+# 0.08 A, both shifted by (0.4, 0.3) A) maps onto the same structure: it is refused as a
+# duplicate of frame 2, which it can only be once its strain and displacements are removed.
+good_frames relaxed.xyz
+frame relaxed.xyz 2 "6.12 0 0 0 3.03 0 0 0 30" -3.21 "A 0.45 0.32 0" "B 3.46 0.22 0"
+refuse "strained, rattled copy maps onto its ideal structure" "duplicate" "frames 2 and 6" -- "$MODEL" relaxed.xyz -o out.json
 good_frames offsite.xyz
-frame offsite.xyz 1 "$C1" -1.5 "A 1.2 0.7 0"
+frame offsite.xyz 2 "$C2" -1.5 "A 0 0 0" "B 4.5 1.5 0"   # B halfway between four sites
 refuse "off-site atom names the frame" "frame 6" "does not map" -- "$MODEL" offsite.xyz -o out.json
 frame few.xyz 1 "$C1" -1.0 "A 0 0 0"
 frame few.xyz 1 "$C1" -2.0 "B 0 0 0"

@@ -44,7 +44,11 @@ std::map<std::string, double> parse_reference_energies(const lattice::ParentLatt
 
 struct TrainingSetOptions {
   std::map<std::string, double> reference_energies;  ///< eV/atom per species
-  double mapping_tolerance = 0.1;                    ///< Angstrom (map_ideal_structure)
+  /// Relaxed-structure mapping (lattice::map_relaxed_structure): the largest distance of an
+  /// atom from its site once the homogeneous strain and a rigid shift are removed (Angstrom),
+  /// and the largest principal strain of the cell with respect to the parent.
+  double max_displacement = 1.0;
+  double max_strain = 0.1;
   double duplicate_tolerance = 1e-8;                 ///< max |difference| of correlations and compositions
 };
 
@@ -53,12 +57,16 @@ struct TrainingSet {
   Eigen::MatrixXd correlations;       ///< X: n_structures x n_functions (column 0 = 1)
   Eigen::VectorXd energies;           ///< y: eV per parent cell (references subtracted)
   std::vector<int> n_cells;           ///< parent cells per structure
+  std::vector<double> strain;             ///< mapping residual: largest principal strain per structure
+  std::vector<double> mean_displacement;  ///< mapping residual: mean atom displacement from its site (Angstrom)
+  std::vector<double> max_displacement;   ///< largest atom displacement from its site (Angstrom)
   Eigen::MatrixXd compositions;       ///< n_structures x axes.size(), fractions on each sublattice
   std::vector<CompositionAxis> axes;  ///< columns of `compositions`
   [[nodiscard]] std::size_t size() const { return names.size(); }
 };
 
-/// Maps every frame (lattice::map_ideal_structure), computes its correlation vector and
+/// Maps every frame (lattice::map_relaxed_structure: strain and rigid shift removed, atoms
+/// assigned to sites, vacancies = empty sites), computes its correlation vector and
 /// composition. `source` names the training file in messages. Refuses (tmorder::InputError,
 /// "SOURCE: frame i: ..."): no frames, a missing or non-finite energy, a species that is not
 /// allowed anywhere in the model, a frame that does not map (the mapping's message is passed
