@@ -179,6 +179,7 @@ void register_fit(CLI::App& app, const Invocation& inv) {
       fmt::print("mapping: largest principal strain {:.4f}; largest atom displacement {:.3f} A ({}); per-structure residuals in the report\n",
                  max_strain, set.max_displacement[worst], set.names[worst]);
     }
+    for (const auto& w : set.warnings) fmt::print("warning: {}\n", w);
     fmt::print("method: {}", result.method);
     for (const auto& [k, v] : result.hyperparameters) fmt::print(", {} = {:.6g}", k, v);
     if (selection) fmt::print(" (chosen by {} CV over {} values)", selection->cv_kind, selection->grid.size());

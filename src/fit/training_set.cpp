@@ -160,9 +160,18 @@ TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::v
     for (Eigen::Index g = 0; g < row; ++g) {
       const double dc = (set.correlations.row(g) - set.correlations.row(row)).cwiseAbs().maxCoeff();
       const double dx = set.compositions.cols() ? (set.compositions.row(g) - set.compositions.row(row)).cwiseAbs().maxCoeff() : 0.0;
-      if (dc <= options.duplicate_tolerance && dx <= options.duplicate_tolerance)
+      if (dc > options.duplicate_tolerance || dx > options.duplicate_tolerance) continue;
+      // Identical correlations: the same structure twice if the energies agree too; otherwise
+      // two structures this cluster space cannot tell apart (kept, with a warning: the fit
+      // averages them, and longer cutoffs would separate them).
+      const double de = std::abs(set.energies[g] - set.energies[row]);
+      if (de <= options.duplicate_energy_tolerance)
         throw InputError(label + ": duplicate structure: frames " + std::to_string(g) + " and " + std::to_string(f) +
-                         " have identical correlation vectors and compositions (remove one, or keep the lower energy)");
+                         " have identical correlation vectors, compositions and energies (remove one)");
+      set.warnings.push_back(fmt::format("frames {} and {} have identical correlation vectors but energies {:.1f} meV/cell apart: "
+                                         "this cluster space cannot distinguish them (longer cutoffs would)",
+                                         g, f, 1000.0 * de));
+      break;
     }
     set.names.push_back(source + "#" + std::to_string(f));
   }

@@ -95,16 +95,17 @@ frame noenergy.xyz 1 "$C1" - "B 0 0 0"
 refuse "missing energy names the frame and field" "noenergy.xyz: frame 1" "'energy'" -- \
   "$MODEL" noenergy.xyz -o out.json --report out.h5
 good_frames dup.xyz
-frame dup.xyz 2 "$C2" -3.1 "B 0 0 0" "A 3 0 0"
+frame dup.xyz 2 "$C2" -3.2 "B 0 0 0" "A 3 0 0"
 refuse "duplicate structure names both frames" "duplicate" "frames 2 and 6" -- "$MODEL" dup.xyz -o out.json
 good_frames unknown.xyz
 frame unknown.xyz 1 "$C1" -1.5 "Fe 0 0 0"
 refuse "unknown species names the frame" "frame 6" "'Fe'" -- "$MODEL" unknown.xyz -o out.json
-# A relaxed-looking copy of frame 2 (cell strained by 2 % and 1 %, atoms rattled by up to
-# 0.08 A, both shifted by (0.4, 0.3) A) maps onto the same structure: it is refused as a
-# duplicate of frame 2, which it can only be once its strain and displacements are removed.
+# A relaxed-looking copy of frame 2 with its energy (cell strained by 2 % and 1 %, atoms
+# rattled by up to 0.08 A, both shifted by (0.4, 0.3) A) maps onto the same structure: it is
+# refused as a duplicate of frame 2, which it can only be once its strain and displacements
+# are removed.
 good_frames relaxed.xyz
-frame relaxed.xyz 2 "6.12 0 0 0 3.03 0 0 0 30" -3.21 "A 0.45 0.32 0" "B 3.46 0.22 0"
+frame relaxed.xyz 2 "6.12 0 0 0 3.03 0 0 0 30" -3.2 "A 0.45 0.32 0" "B 3.46 0.22 0"
 refuse "strained, rattled copy maps onto its ideal structure" "duplicate" "frames 2 and 6" -- "$MODEL" relaxed.xyz -o out.json
 good_frames offsite.xyz
 frame offsite.xyz 2 "$C2" -1.5 "A 0 0 0" "B 4.5 1.5 0"   # B halfway between four sites

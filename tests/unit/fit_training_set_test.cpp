@@ -149,6 +149,17 @@ TEST(FitTrainingSet, RefusesBadFrames) {
     f.push_back(good[1]);
     expect_refusal(f, {"duplicate", "frames 1 and " + std::to_string(good.size())});
   }
+  {
+    // The same correlations with another energy: not a duplicate but indistinguishable by
+    // this cluster space; kept, with a warning naming both frames.
+    auto f = good;
+    f.push_back(good[1]);
+    *f.back().energy += 0.05 * f.back().structure.size();
+    const auto set = fit::build_training_set(cs, f, "train.xyz");
+    EXPECT_EQ(set.size(), f.size());
+    ASSERT_EQ(set.warnings.size(), 1u);
+    EXPECT_NE(set.warnings[0].find("frames 1 and " + std::to_string(good.size())), std::string::npos) << set.warnings[0];
+  }
   expect_refusal({}, {"no frames"});
 
   // OLS with fewer structures than ECIs.

@@ -50,10 +50,12 @@ struct TrainingSetOptions {
   double max_displacement = 1.0;
   double max_strain = 0.1;
   double duplicate_tolerance = 1e-8;                 ///< max |difference| of correlations and compositions
+  double duplicate_energy_tolerance = 1e-3;          ///< eV per parent cell: same correlations and energy = duplicate
 };
 
 struct TrainingSet {
   std::vector<std::string> names;     ///< "SOURCE#i" per structure
+  std::vector<std::string> warnings;  ///< e.g. structures with identical correlations but different energies
   Eigen::MatrixXd correlations;       ///< X: n_structures x n_functions (column 0 = 1)
   Eigen::VectorXd energies;           ///< y: eV per parent cell (references subtracted)
   std::vector<int> n_cells;           ///< parent cells per structure
@@ -70,8 +72,9 @@ struct TrainingSet {
 /// composition. `source` names the training file in messages. Refuses (tmorder::InputError,
 /// "SOURCE: frame i: ..."): no frames, a missing or non-finite energy, a species that is not
 /// allowed anywhere in the model, a frame that does not map (the mapping's message is passed
-/// through), and duplicates (same correlations and compositions as an earlier frame: both
-/// indices are named).
+/// through), and duplicates (same correlations, compositions and energy per cell, within
+/// 1 meV, as an earlier frame: both indices are named). Identical correlations with
+/// different energies are kept and reported in `warnings`.
 TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::vector<lattice::ExtxyzFrame>& frames,
                                const std::string& source, const TrainingSetOptions& options = {});
 
