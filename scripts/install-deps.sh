@@ -11,6 +11,7 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy python3-matplotlib python3-pytest python3-ase
+  gpaw gpaw-data libopenblas0-serial   # DFT training data (jobs/dft); OpenBLAS: reference BLAS is ~12x slower
 )
 
 missing=()

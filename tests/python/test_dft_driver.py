@@ -1,0 +1,99 @@
+"""The DFT driver (jobs/dft/tmorder_dft.py) on seconds-long GPAW jobs: results are written
+per structure with provenance, finished ones are skipped on a rerun, an unconverged job is
+recorded as such and excluded from the training file by name (never silently dropped), and
+the training file carries the energies tmorder fit reads."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "jobs" / "dft"))
+
+# Loose settings: 1-atom bcc Na, 150 eV, Gamma-only, 1e-3 eV/electron: about a second.
+LOOSE = {"ecut_eV": 150, "kpoint_density_per_inv_angstrom": 1.0,
+         "convergence": {"energy_eV_per_electron": 1e-3, "maxiter": 100}}
+
+
+@pytest.fixture()
+def structures(tmp_path):
+    try:
+        import gpaw  # noqa: F401
+    except ImportError:
+        pytest.fail("GPAW is not installed (Debian packages gpaw gpaw-data; scripts/install-deps.sh installs them)")
+    from ase.build import bulk
+    from ase.io import write
+
+    frames = []
+    for cid, a in (("na-a", 4.23), ("na-b", 4.10)):
+        atoms = bulk("Na", "bcc", a=a)
+        atoms.info["config_id"] = cid
+        frames.append(atoms)
+    path = tmp_path / "structures.extxyz"
+    write(str(path), frames, format="extxyz")
+    return path
+
+
+def test_run_resume_record_failures_and_collect(tmp_path, structures):
+    import tmorder_dft as dft
+    from ase.io import read
+
+    os.environ["OMP_NUM_THREADS"] = "1"
+    results = tmp_path / "results"
+    assert dft.run_all(structures, results, LOOSE, only=["na-a"]) == 1
+    rec = json.loads((results / "na-a.json").read_text())
+    assert rec["status"] == "converged" and rec["code"] == "gpaw"
+    assert rec["settings"]["xc"] == "PBE" and rec["settings"]["hubbard_u_eV"] == {"Ni": 6.2, "Mn": 3.9}
+    assert rec["kpoints"] == [1, 1, 1] and rec["wall_seconds"] > 0
+    assert -4.0 < rec["energy_eV"] < -2.0  # PBE Na at 150 eV, Gamma only: about -3 eV
+
+    # An unconverged job (one SCF iteration allowed) is recorded, not lost.
+    strict = dict(LOOSE, convergence={"energy_eV_per_electron": 1e-8, "maxiter": 1})
+    assert dft.run_all(structures, results, strict) == 1  # na-a is skipped: resumable
+    bad = json.loads((results / "na-b.json").read_text())
+    assert bad["status"] == "unconverged" and "Convergence" in bad["error"]
+    assert dft.run_all(structures, results, LOOSE) == 0  # nothing left to do without --retry-failed
+
+    training = tmp_path / "training.extxyz"
+    n, excluded = dft.collect(structures, results, training)
+    assert n == 1 and [sid for sid, _ in excluded] == ["na-b"]
+    assert "unconverged" in (tmp_path / "excluded.txt").read_text()
+    frames = read(str(training), index=":")
+    assert len(frames) == 1
+    info = frames[0].info
+    assert info["config_id"] == "na-a"
+    assert frames[0].get_potential_energy() == pytest.approx(rec["energy_eV"])
+    for key in ("dft_code", "dft_xc", "dft_hubbard_u", "dft_ecut_eV", "dft_kpoints", "dft_smearing",
+                "dft_magnetic_init", "dft_geometry", "dft_wall_seconds"):
+        assert key in info, key
+
+    # --retry-failed recomputes the unconverged one (now with loose settings it converges).
+    assert dft.run_all(structures, results, LOOSE, retry_failed=True) == 1
+    assert json.loads((results / "na-b.json").read_text())["status"] == "converged"
+
+
+def test_command_line(tmp_path, structures):
+    script = REPO / "jobs" / "dft" / "tmorder_dft.py"
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, str(script), "run", str(structures), str(tmp_path / "r"), "--settings",
+                          json.dumps(LOOSE)], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "2 computed" in out.stdout
+    out = subprocess.run([sys.executable, str(script), "collect", str(structures), str(tmp_path / "r"),
+                          str(tmp_path / "t.extxyz")], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0 and "2 converged" in out.stdout, out.stdout + out.stderr
+
+
+def test_kpoint_mesh_has_constant_density():
+    sys.path.insert(0, str(REPO / "jobs" / "dft"))
+    import numpy as np
+    import tmorder_dft as dft
+
+    cell = np.diag([5.0, 10.0, 30.0])
+    assert dft.kpoint_mesh(cell, 3.0) == [1, 1, 1]  # |b| = 0.2, 0.1, 0.033 per Angstrom: ceil(0.6) = 1
+    assert dft.kpoint_mesh(np.diag([2.0, 4.0, 8.0]), 3.0) == [2, 1, 1]
+    assert dft.kpoint_mesh(np.diag([1.0, 1.0, 1.0]), 3.0) == [3, 3, 3]
