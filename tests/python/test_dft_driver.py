@@ -21,9 +21,7 @@ LOOSE = {"ecut_eV": 150, "kpoint_density_per_inv_angstrom": 1.0,
 
 @pytest.fixture()
 def structures(tmp_path):
-    try:
-        import gpaw  # noqa: F401
-    except ImportError:
+    if subprocess.run([sys.executable, "-c", "import gpaw"], capture_output=True).returncode != 0:
         pytest.fail("GPAW is not installed (Debian packages gpaw gpaw-data; scripts/install-deps.sh installs them)")
     from ase.build import bulk
     from ase.io import write
@@ -38,13 +36,23 @@ def structures(tmp_path):
     return path
 
 
+def dft_cli(*args):
+    """Runs the driver in a child process: GPAW initialises MPI when imported, and an MPI
+    singleton in the pytest process would break the mpirun calls of the other tests."""
+    script = REPO / "jobs" / "dft" / "tmorder_dft.py"
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, str(script), *map(str, args)], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout
+
+
 def test_run_resume_record_failures_and_collect(tmp_path, structures):
-    import tmorder_dft as dft
+    import tmorder_dft as dft  # collect() and kpoint_mesh() need ase and numpy only
     from ase.io import read
 
-    os.environ["OMP_NUM_THREADS"] = "1"
     results = tmp_path / "results"
-    assert dft.run_all(structures, results, LOOSE, only=["na-a"]) == 1
+    assert "1 computed" in dft_cli("run", structures, results, "--settings", json.dumps(LOOSE), "--only", "na-a")
     rec = json.loads((results / "na-a.json").read_text())
     assert rec["status"] == "converged" and rec["code"] == "gpaw"
     assert rec["settings"]["xc"] == "PBE" and rec["settings"]["hubbard_u_eV"] == {"Ni": 6.2, "Mn": 3.9}
@@ -53,10 +61,11 @@ def test_run_resume_record_failures_and_collect(tmp_path, structures):
 
     # An unconverged job (one SCF iteration allowed) is recorded, not lost.
     strict = dict(LOOSE, convergence={"energy_eV_per_electron": 1e-8, "maxiter": 1})
-    assert dft.run_all(structures, results, strict) == 1  # na-a is skipped: resumable
+    out = dft_cli("run", structures, results, "--settings", json.dumps(strict))
+    assert "1 computed, 1 already done" in out  # na-a is skipped: resumable
     bad = json.loads((results / "na-b.json").read_text())
     assert bad["status"] == "unconverged" and "Convergence" in bad["error"]
-    assert dft.run_all(structures, results, LOOSE) == 0  # nothing left to do without --retry-failed
+    assert "0 computed" in dft_cli("run", structures, results, "--settings", json.dumps(LOOSE))  # no retry by default
 
     training = tmp_path / "training.extxyz"
     n, excluded = dft.collect(structures, results, training)
@@ -72,7 +81,7 @@ def test_run_resume_record_failures_and_collect(tmp_path, structures):
         assert key in info, key
 
     # --retry-failed recomputes the unconverged one (now with loose settings it converges).
-    assert dft.run_all(structures, results, LOOSE, retry_failed=True) == 1
+    assert "1 computed" in dft_cli("run", structures, results, "--settings", json.dumps(LOOSE), "--retry-failed")
     assert json.loads((results / "na-b.json").read_text())["status"] == "converged"
 
 

@@ -82,6 +82,12 @@ def exact_averages(pairs):
     return out
 
 
+def clean_env():
+    """The environment without Open MPI/PMIx variables: a launcher started from a process that
+    is itself part of an MPI job (or an MPI singleton) would otherwise try to join it."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_", "PMIX_", "OPAL_"))}
+
+
 def mpirun_prefix():
     mpirun = shutil.which("mpirun") or shutil.which("mpiexec")
     if mpirun is None:
@@ -125,7 +131,7 @@ seed = 2026
 output = "run.h5"
 """)
     proc = subprocess.run(mpirun_prefix() + [str(tmorder_binary), "run", "run.toml", "--quiet"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=clean_env())
     assert proc.returncode == 0, proc.stderr
 
     pairs = nn_pairs(L)
@@ -207,7 +213,7 @@ seed = 99
 output = "sgc.h5"
 """)
     proc = subprocess.run(mpirun_prefix() + [str(tmorder_binary), "run", "run.toml", "--quiet"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env=clean_env())
     assert proc.returncode == 0, proc.stderr
     with h5py.File(tmp_path / "sgc.h5", "r") as f:
         assert f.attrs["ensemble"] == "semi-grand"
