@@ -4,11 +4,25 @@ with messages that name the file and the dataset."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Dict, List, Mapping
 
 import h5py
 import numpy as np
+
+
+def checked_hdf5_path(path) -> Path:
+    """``path`` as a Path after checking it names an existing regular HDF5 file
+    (FileNotFoundError / ValueError naming the file otherwise)."""
+    path = Path(os.fspath(path))
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    if not path.is_file():
+        raise ValueError(f"{path}: not a regular file")
+    if not h5py.is_hdf5(path):
+        raise ValueError(f"{path}: not an HDF5 file")
+    return path
 
 
 def as_str(value) -> str:

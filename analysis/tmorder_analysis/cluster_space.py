@@ -27,7 +27,6 @@ Every numeric dataset carries a string attribute ``"units"``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -36,6 +35,7 @@ import h5py
 import numpy as np
 
 from ._hdf5 import as_str as _as_str
+from ._hdf5 import checked_hdf5_path
 from ._hdf5 import collect_units as _check_units
 from ._hdf5 import read_checked
 
@@ -351,13 +351,7 @@ def load_cluster_space(path) -> ClusterSpaceSummary:
         ``units`` attribute, or has inconsistent shapes. The message names the
         file and the offending item.
     """
-    path = Path(os.fspath(path))
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if not path.is_file():
-        raise ValueError(f"{path}: not a regular file")
-    if not h5py.is_hdf5(path):
-        raise ValueError(f"{path}: not an HDF5 file")
+    path = checked_hdf5_path(path)
 
     with h5py.File(path, "r") as h5:
         # --- identity and provenance -------------------------------------

@@ -51,7 +51,6 @@ positive and at most the number of structure sites.
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +60,7 @@ import h5py
 import numpy as np
 
 from ._hdf5 import as_str as _as_str
+from ._hdf5 import checked_hdf5_path
 from ._hdf5 import collect_units as _collect_units
 from ._hdf5 import is_string_value as _is_string_value
 from ._hdf5 import read_checked
@@ -458,13 +458,7 @@ def load_run(path) -> RunResults:
         snapshot species index outside ``/structure/species_names``). The
         message names the file and the offending attribute or dataset.
     """
-    path = Path(os.fspath(path))
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if not path.is_file():
-        raise ValueError(f"{path}: not a regular file")
-    if not h5py.is_hdf5(path):
-        raise ValueError(f"{path}: not an HDF5 file")
+    path = checked_hdf5_path(path)
 
     with h5py.File(path, "r") as h5:
         # --- identity ------------------------------------------------------------
