@@ -71,7 +71,7 @@ std::vector<std::int64_t> to_i64(const std::vector<std::size_t>& v) { return {v.
 
 void register_fit(CLI::App& app, const Invocation& inv) {
   auto opt = std::make_shared<FitOptions>();
-  CLI::App* cmd = app.add_subcommand("fit", "Fit ECIs to DFT energies of ideal-lattice structures (extxyz)");
+  CLI::App* cmd = app.add_subcommand("fit", "Fit ECIs to DFT energies of (relaxed or ideal) structures in extended XYZ");
   cmd->add_option("MODEL", opt->model, "model definition (.toml) or model file (.json)")->required();
   cmd->add_option("TRAINING", opt->training, "extended-XYZ training set: one frame per structure with energy=<eV>")->required();
   cmd->add_option("-o,--output", opt->output, "fitted model file to write (JSON)")->required();
