@@ -42,7 +42,12 @@ struct FitOptions {
   bool force = false;
   double max_displacement = 1.0;
   double max_strain = 0.1;
+  std::string electrostatics;  ///< "fit", "fixed" or empty (default: fit when the model has the term)
 };
+
+/// What happens to the model's electrostatic coefficient.
+enum class EsMode { None, Fit, Fixed };
+const char* es_mode_name(EsMode m) { return m == EsMode::Fit ? "fit" : m == EsMode::Fixed ? "fixed" : "none"; }
 
 /// The input model as model-file JSON (a definition is built and serialised first).
 nlohmann::json model_json(const std::string& path, const io::Model& model) {
@@ -88,6 +93,10 @@ void register_fit(CLI::App& app, const Invocation& inv) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--max-strain", opt->max_strain, "largest principal strain of a cell against the parent (default 0.1)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--electrostatics", opt->electrostatics,
+                  "fit or fixed, only for a model with an [electrostatics] term (default fit): fit the Ewald "
+                  "coefficient (1/eps_r) with the ECIs, as one more regression column that is never penalised, or "
+                  "keep the model's coefficient and fit the ECIs to E - coefficient * E_Ewald");
   cmd->add_flag("-f,--force", opt->force, "overwrite existing output files");
   cmd->callback([opt, &inv] {
     const FitOptions& o = *opt;
@@ -109,6 +118,8 @@ void register_fit(CLI::App& app, const Invocation& inv) {
     if (cv.kind == fit::CvKind::KFold && o.k < 2) throw InputError(fmt::format("--k {}: needs at least 2 folds", o.k));
     if (cv.kind == fit::CvKind::None && !has_alpha && (o.method == "ridge" || o.method == "lasso"))
       throw InputError("--cv none: " + o.method + " without --alpha chooses alpha by CV; give --alpha or a CV scheme");
+    if (!o.electrostatics.empty() && o.electrostatics != "fit" && o.electrostatics != "fixed")
+      throw InputError("--electrostatics '" + o.electrostatics + "': unknown mode (expected fit or fixed)");
     io::check_output_path(o.output, o.force);
     if (!o.report.empty()) io::check_output_path(o.report, o.force);
     if (!o.report.empty() && std::filesystem::absolute(o.report) == std::filesystem::absolute(o.output))
@@ -118,41 +129,78 @@ void register_fit(CLI::App& app, const Invocation& inv) {
     const io::Model model = io::load_model(o.model);
     const auto& space = model.space;
     const auto& parent = space.parent();
+    if (!o.electrostatics.empty() && !model.electrostatics)
+      throw InputError("--electrostatics " + o.electrostatics + ": the model " + o.model +
+                       " has no [electrostatics] term (formal charges and coefficient); there is no electrostatic "
+                       "coefficient to fit or fix (leave the option out)");
+    const EsMode es_mode = !model.electrostatics ? EsMode::None
+                           : o.electrostatics == "fixed" ? EsMode::Fixed
+                                                         : EsMode::Fit;
     fit::TrainingSetOptions ts_opt;
     ts_opt.reference_energies = fit::parse_reference_energies(parent, o.references);
     ts_opt.max_displacement = o.max_displacement;
     ts_opt.max_strain = o.max_strain;
+    if (model.electrostatics) ts_opt.ewald_charges = model.electrostatics->charges;
     const fit::CompositionAxis axis = fit::parse_composition_axis(parent, o.hull_axis);
     const auto frames = lattice::read_extxyz(o.training);
     const fit::TrainingSet set = fit::build_training_set(space, frames, o.training, ts_opt);
     const auto n = set.size();
     if (cv.kind == fit::CvKind::KFold && static_cast<std::size_t>(o.k) > n)
       throw InputError(fmt::format("--k {}: more folds than the {} structures", o.k, n));
-    if (o.method == "ols") fit::check_ols_feasible(set, o.training);
+    if (es_mode == EsMode::Fit) {
+      const double lo = set.ewald_energies.minCoeff(), hi = set.ewald_energies.maxCoeff();
+      if (hi - lo <= 1e-9 * std::max(1.0, std::max(std::abs(lo), std::abs(hi))))
+        throw InputError(fmt::format("{}: --electrostatics fit: the Ewald energy of the formal charges is the same for every "
+                                     "structure ({:.6g} eV per parent cell), so its coefficient cannot be fitted; use "
+                                     "--electrostatics fixed or structures with different charge orderings",
+                                     o.training, lo));
+    }
+    const bool fit_es = es_mode == EsMode::Fit;
+    if (o.method == "ols") fit::check_ols_feasible(set, o.training, fit_es ? 1 : 0);
+
+    // ---- the regression problem: fit mode appends the Ewald column (unpenalised), fixed
+    // mode subtracts the model's electrostatic energy from the targets.
+    const Eigen::MatrixXd X = fit::design_matrix(set, fit_es);
+    const Eigen::Index free_columns = fit_es ? 1 : 0;
+    Eigen::VectorXd y = set.energies;
+    if (es_mode == EsMode::Fixed) y -= model.electrostatics->coefficient * set.ewald_energies;
 
     // ---- the fit
     fit::FitResult result;
     std::optional<fit::Selection> selection;
     try {
       if (o.method == "ols") {
-        result = fit::fit_ols(set.correlations, set.energies, cv);
+        result = fit::fit_ols(X, y, cv);
       } else if (o.method == "ridge") {
-        if (has_alpha) result = fit::fit_ridge(set.correlations, set.energies, o.alpha, cv);
-        else selection = fit::select_ridge_alpha(set.correlations, set.energies, ridge_default_grid(), cv);
+        if (has_alpha) result = fit::fit_ridge(X, y, o.alpha, cv, free_columns);
+        else selection = fit::select_ridge_alpha(X, y, ridge_default_grid(), cv, free_columns);
       } else if (o.method == "lasso") {
-        if (has_alpha) result = fit::fit_lasso(set.correlations, set.energies, o.alpha, cv);
-        else selection = fit::select_lasso_alpha(set.correlations, set.energies, {}, cv);
+        if (has_alpha) result = fit::fit_lasso(X, y, o.alpha, cv, {}, free_columns);
+        else selection = fit::select_lasso_alpha(X, y, {}, cv, {}, free_columns);
       } else {
-        result = fit::fit_ard(set.correlations, set.energies, cv);
+        result = fit::fit_ard(X, y, cv, {}, free_columns);
       }
     } catch (const std::invalid_argument& e) {
       std::string hint = o.method == "ols" ? "; use --method ridge/lasso/ard" : "";
+      if (fit_es) hint += "; or keep the model's electrostatic coefficient with --electrostatics fixed";
       throw InputError(o.training + ": the " + o.method + " fit failed: " + e.what() + hint);
     }
     if (selection) result = selection->fit;
 
+    // Split off the electrostatic coefficient: "ecis" stays the cluster ECIs.
+    double es_coefficient = std::numeric_limits<double>::quiet_NaN();
+    if (fit_es) {
+      es_coefficient = result.ecis.back();
+      result.ecis.pop_back();
+    } else if (es_mode == EsMode::Fixed) {
+      es_coefficient = model.electrostatics->coefficient;
+    }
     const Eigen::VectorXd J = Eigen::Map<const Eigen::VectorXd>(result.ecis.data(), static_cast<Eigen::Index>(result.ecis.size()));
-    const Eigen::VectorXd e_ce = set.correlations * J;
+    result.n_nonzero = fit::count_nonzero(J);
+    // Full model predictions, E = X J + coefficient * E_Ewald (train_rmse and cv_rmse already
+    // measure these, in both modes).
+    Eigen::VectorXd e_ce = set.correlations * J;
+    if (es_mode != EsMode::None) e_ce += es_coefficient * set.ewald_energies;
     const double per_site = 1000.0 / std::max(1, fit::active_sites_per_cell(parent));  // eV/cell -> meV/site
     std::vector<double> x(n), e_dft_v(n), e_ce_v(n);
     for (std::size_t i = 0; i < n; ++i) {
@@ -187,6 +235,18 @@ void register_fit(CLI::App& app, const Invocation& inv) {
     if (std::isnan(result.cv_rmse)) fmt::print("CV RMSE:    none\n");
     else fmt::print("CV RMSE:    {:.3f} meV/site ({})\n", result.cv_rmse * per_site, result.cv_kind);
     fmt::print("non-zero ECIs: {} of {}\n", result.n_nonzero, result.ecis.size());
+    if (es_mode != EsMode::None)
+      fmt::print("electrostatic coefficient (1/eps_r): {:.6g} ({})\n", es_coefficient, fit_es ? "fitted" : "fixed");
+    if (fit_es && !(es_coefficient > 0.0))
+      result.warnings.push_back(fmt::format(
+          "the fitted electrostatic coefficient {:.6g} is <= 0: unphysical (a dielectric screens the point-charge energy, "
+          "0 < 1/eps_r <= 1); the Ewald column is probably absorbing errors of the cluster expansion",
+          es_coefficient));
+    else if (fit_es && es_coefficient > 1.0)
+      result.warnings.push_back(fmt::format(
+          "the fitted electrostatic coefficient {:.6g} is > 1: unphysical (stronger than the bare point-charge energy, "
+          "0 < 1/eps_r <= 1); the Ewald column is probably absorbing errors of the cluster expansion",
+          es_coefficient));
     for (const auto& w : result.warnings) fmt::print("warning: {}\n", w);
     fmt::print("\n{:>5} {:>6} {:>10} {:>6}  {}\n", "orbit", "order", "radius/A", "mult", "ECI (eV per parent cell)");
     fmt::print("{:>5} {:>6} {:>10.4f} {:>6}  {:+.6e}\n", "-", 0, 0.0, 1, result.ecis[0]);
@@ -202,9 +262,21 @@ void register_fit(CLI::App& app, const Invocation& inv) {
                index_list(cmp.added, set));
 
     // ---- fitted model file
+    if (fit_es && !(es_coefficient > 0.0))
+      throw InputError(fmt::format("{}: the fitted electrostatic coefficient {:.6g} is not > 0, which a model file cannot "
+                                   "hold (E = E_CE + coefficient * E_Ewald, coefficient > 0); nothing written; use "
+                                   "--electrostatics fixed to keep the model's coefficient",
+                                   o.training, es_coefficient));
     const std::string training_sha = sha256_file_hex(o.training);
     nlohmann::json j = model_json(o.model, model);
     j["ecis"] = result.ecis;
+    if (fit_es) j["electrostatics"]["coefficient"] = es_coefficient;
+    nlohmann::json es_json = nullptr;
+    if (es_mode != EsMode::None)
+      es_json = {{"mode", es_mode_name(es_mode)},
+                 {"coefficient", es_coefficient},
+                 {"charges", model.electrostatics->charges},
+                 {"charge_units", "e"}};
     nlohmann::json hyper = nlohmann::json::object();
     for (const auto& [k, v] : result.hyperparameters) hyper[k] = v;
     nlohmann::json fitj = {{"training_file", o.training},
@@ -223,7 +295,8 @@ void register_fit(CLI::App& app, const Invocation& inv) {
                            {"tmorder_version", version_string},
                            {"git_commit", git_commit},
                            {"command_line", inv.command_line},
-                           {"model_source", o.model}};
+                           {"model_source", o.model},
+                           {"electrostatics", es_json}};
     if (!j.contains("provenance") || !j["provenance"].is_object()) j["provenance"] = nlohmann::json::object();
     j["provenance"]["fit"] = fitj;
 
@@ -246,9 +319,16 @@ void register_fit(CLI::App& app, const Invocation& inv) {
       w.set_attribute("/", "cv_rmse_mev_per_site", result.cv_rmse * per_site);
       w.set_attribute("/", "active_sites_per_cell", static_cast<std::int64_t>(fit::active_sites_per_cell(parent)));
       for (const auto& [k, v] : result.hyperparameters) w.set_attribute("/", k, v);
+      w.set_attribute("/", "electrostatics_mode", std::string(es_mode_name(es_mode)));
+      if (es_mode != EsMode::None) w.set_attribute("/", "electrostatic_coefficient", es_coefficient);
       w.write_strings("/structures/names", set.names);
       w.write("/structures/energy_dft", std::span<const double>(e_dft_v), "eV/parent_cell");
       w.write("/structures/energy_ce", std::span<const double>(e_ce_v), "eV/parent_cell");
+      if (set.has_ewald()) {
+        const std::vector<double> ewald(set.ewald_energies.data(), set.ewald_energies.data() + set.ewald_energies.size());
+        w.write("/structures/energy_ewald", std::span<const double>(ewald), "eV/parent_cell");
+        w.set_attribute("/structures/energy_ewald", "coefficient", 1.0);
+      }
       w.write("/structures/n_cells", to_i64(std::vector<std::size_t>(set.n_cells.begin(), set.n_cells.end())), "parent_cells");
       w.write("/structures/mapping_strain", std::span<const double>(set.strain), "1");
       w.write("/structures/mapping_mean_displacement", std::span<const double>(set.mean_displacement), "angstrom");

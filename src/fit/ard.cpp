@@ -15,8 +15,8 @@
 namespace tmorder::fit {
 
 ArdResult solve_ard(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
-                    const ArdOptions& options) {
-  validate_data(X, y);
+                    const ArdOptions& options, Eigen::Index free_columns) {
+  validate_data(X, y, free_columns);
   if (options.max_iterations < 1)
     throw std::invalid_argument("ARD: max_iterations must be >= 1, got " +
                                 std::to_string(options.max_iterations));
@@ -32,6 +32,9 @@ ArdResult solve_ard(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
   const Eigen::Index q = s.Z.cols();
   const auto dn = static_cast<double>(n);
   constexpr double inf = std::numeric_limits<double>::infinity();
+  // The last free_columns have a flat prior: lambda_j = 0 (gamma_j = 1), never pruned.
+  const Eigen::Index first_free = q - free_columns;
+  const auto is_free = [first_free](Eigen::Index j) { return j >= first_free; };
 
   ArdResult out;
   out.pruned.assign(static_cast<std::size_t>(q + 1), false);
@@ -57,6 +60,7 @@ ArdResult solve_ard(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
 
   const double lambda_prune = options.prune_threshold / var;
   Eigen::VectorXd lambda = Eigen::VectorXd::Constant(q, 1.0 / var);
+  for (Eigen::Index j = first_free; j < q; ++j) lambda(j) = 0.0;
   double beta = 1.0 / var;
   const double rss_floor = 1e-16 * dn * var;
   constexpr double tiny = 1e-300;
@@ -90,16 +94,17 @@ ArdResult solve_ard(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
     for (Eigen::Index a = 0; a < m; ++a) {
       const Eigen::Index j = active[static_cast<std::size_t>(a)];
       b_new(j) = mu(a);
-      // gamma_j = 1 - lambda_j Sigma_jj: how well the data determine b_j (0..1).
+      // gamma_j = 1 - lambda_j Sigma_jj: how well the data determine b_j (0..1); 1 for a
+      // free column, whose precision stays 0.
       const double gamma = std::clamp(1.0 - lambda(j) * Sigma(a, a), 0.0, 1.0);
       gamma_sum += gamma;
-      lambda(j) = std::max(gamma, tiny) / std::max(mu(a) * mu(a), tiny);
+      if (!is_free(j)) lambda(j) = std::max(gamma, tiny) / std::max(mu(a) * mu(a), tiny);
     }
     const double rss = std::max((s.yc - Za * mu).squaredNorm(), rss_floor);
     beta = std::max(dn - gamma_sum, 1e-3) / rss;
     bool pruned_now = false;
     for (const Eigen::Index j : active) {
-      if (lambda(j) > lambda_prune) {
+      if (!is_free(j) && lambda(j) > lambda_prune) {
         out.pruned[static_cast<std::size_t>(j + 1)] = true;
         b_new(j) = 0.0;
         pruned_now = true;

@@ -186,29 +186,29 @@ FitResult fit_ols(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const CvOp
 }
 
 FitResult fit_ridge(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
-                    const CvOptions& cv) {
+                    const CvOptions& cv, Eigen::Index free_columns) {
   detail::check_alpha(alpha, "ridge");
   if (cv.kind == CvKind::Loo) {
-    const LinearLoo loo = ridge_loo(X, y, alpha);
+    const LinearLoo loo = ridge_loo(X, y, alpha, free_columns);
     FitResult r = base_result("ridge", X, y, loo.ecis);
     r.hyperparameters["alpha"] = alpha;
     r.cv_rmse = loo.loo_rmse;
     r.cv_kind = "loo-analytic";
     return r;
   }
-  FitResult r = base_result("ridge", X, y, solve_ridge(X, y, alpha));
+  FitResult r = base_result("ridge", X, y, solve_ridge(X, y, alpha, free_columns));
   r.hyperparameters["alpha"] = alpha;
   attach_refit_cv(r, X, y,
-                  [alpha](const Eigen::MatrixXd& Xt, const Eigen::VectorXd& yt) {
-                    return solve_ridge(Xt, yt, alpha);
+                  [alpha, free_columns](const Eigen::MatrixXd& Xt, const Eigen::VectorXd& yt) {
+                    return solve_ridge(Xt, yt, alpha, free_columns);
                   },
                   cv);
   return r;
 }
 
 FitResult fit_lasso(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
-                    const CvOptions& cv, const LassoOptions& options) {
-  const LassoSolution sol = solve_lasso(X, y, alpha, options);
+                    const CvOptions& cv, const LassoOptions& options, Eigen::Index free_columns) {
+  const LassoSolution sol = solve_lasso(X, y, alpha, options, Eigen::VectorXd(), free_columns);
   FitResult r = base_result("lasso", X, y, sol.ecis);
   r.hyperparameters["alpha"] = alpha;
   if (!sol.converged)
@@ -216,16 +216,16 @@ FitResult fit_lasso(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double a
                          std::to_string(sol.iterations) + " sweeps (alpha = " +
                          detail::num(alpha) + ")");
   attach_refit_cv(r, X, y,
-                  [alpha, options](const Eigen::MatrixXd& Xt, const Eigen::VectorXd& yt) {
-                    return solve_lasso(Xt, yt, alpha, options).ecis;
+                  [alpha, options, free_columns](const Eigen::MatrixXd& Xt, const Eigen::VectorXd& yt) {
+                    return solve_lasso(Xt, yt, alpha, options, Eigen::VectorXd(), free_columns).ecis;
                   },
                   cv);
   return r;
 }
 
 FitResult fit_ard(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const CvOptions& cv,
-                  const ArdOptions& options) {
-  const ArdResult a = solve_ard(X, y, options);
+                  const ArdOptions& options, Eigen::Index free_columns) {
+  const ArdResult a = solve_ard(X, y, options, free_columns);
   FitResult r = base_result("ard", X, y, a.ecis);
   r.hyperparameters["prune_threshold"] = options.prune_threshold;
   r.hyperparameters["noise_sigma"] = 1.0 / std::sqrt(a.noise_precision);
@@ -233,16 +233,17 @@ FitResult fit_ard(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const CvOp
     r.warnings.push_back("ARD: not converged in " + std::to_string(a.iterations) +
                          " iterations");
   attach_refit_cv(r, X, y,
-                  [options](const Eigen::MatrixXd& Xt, const Eigen::VectorXd& yt) {
-                    return solve_ard(Xt, yt, options).ecis;
+                  [options, free_columns](const Eigen::MatrixXd& Xt, const Eigen::VectorXd& yt) {
+                    return solve_ard(Xt, yt, options, free_columns).ecis;
                   },
                   cv);
   return r;
 }
 
 Selection select_ridge_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
-                             const std::vector<double>& grid, const CvOptions& cv) {
-  validate_data(X, y);
+                             const std::vector<double>& grid, const CvOptions& cv,
+                             Eigen::Index free_columns) {
+  validate_data(X, y, free_columns);
   check_grid(grid, "ridge alpha selection");
   if (cv.kind == CvKind::None)
     throw std::invalid_argument("ridge alpha selection needs a CV scheme (loo or k-fold)");
@@ -251,13 +252,13 @@ Selection select_ridge_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
   s.grid = grid;
   for (const double a : grid) {
     if (cv.kind == CvKind::Loo) {
-      s.cv_rmse.push_back(ridge_loo(X, y, a).loo_rmse);
+      s.cv_rmse.push_back(ridge_loo(X, y, a, free_columns).loo_rmse);
       s.cv_kind = "loo-analytic";
     } else {
       const CvResult c = kfold_cv(
           X, y,
-          [a](const Eigen::MatrixXd& Xt, const Eigen::VectorXd& yt) {
-            return solve_ridge(Xt, yt, a);
+          [a, free_columns](const Eigen::MatrixXd& Xt, const Eigen::VectorXd& yt) {
+            return solve_ridge(Xt, yt, a, free_columns);
           },
           cv.k, cv.seed);
       s.cv_rmse.push_back(c.rmse);
@@ -266,7 +267,7 @@ Selection select_ridge_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
   }
   s.best_index = argmin(s.cv_rmse);
   s.best_value = grid[s.best_index];
-  s.fit = fit_ridge(X, y, s.best_value, CvOptions{CvKind::None, cv.k, cv.seed});
+  s.fit = fit_ridge(X, y, s.best_value, CvOptions{CvKind::None, cv.k, cv.seed}, free_columns);
   s.fit.cv_rmse = s.cv_rmse[s.best_index];
   s.fit.cv_kind = s.cv_kind;
   return s;
@@ -274,9 +275,10 @@ Selection select_ridge_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
 
 Selection select_lasso_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
                              const std::vector<double>& grid_in, const CvOptions& cv,
-                             const LassoOptions& options) {
-  validate_data(X, y);
-  const std::vector<double> grid = grid_in.empty() ? lasso_alpha_grid(X, y) : grid_in;
+                             const LassoOptions& options, Eigen::Index free_columns) {
+  validate_data(X, y, free_columns);
+  const std::vector<double> grid =
+      grid_in.empty() ? lasso_alpha_grid(X, y, 50, 1e-4, free_columns) : grid_in;
   check_grid(grid, "LASSO alpha selection");
   std::vector<int> folds;
   int k = 0;
@@ -308,7 +310,7 @@ Selection select_lasso_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
   for (int f = 0; f < k; ++f) {
     split(folds, f, train, test);
     take_rows(X, y, train, Xt, yt);
-    const LassoPath path = lasso_path(Xt, yt, grid, options);
+    const LassoPath path = lasso_path(Xt, yt, grid, options, free_columns);
     for (std::size_t g = 0; g < grid.size(); ++g)
       for (const Eigen::Index i : test) {
         const double e = y(i) - X.row(i).dot(path.solutions[g].ecis);
@@ -321,7 +323,7 @@ Selection select_lasso_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
   // Final fit on all data, warm started along the grid down to the chosen alpha.
   const LassoPath full = lasso_path(
       X, y, std::vector<double>(grid.begin(), grid.begin() + static_cast<std::ptrdiff_t>(s.best_index) + 1),
-      options);
+      options, free_columns);
   const LassoSolution& sol = full.solutions.back();
   s.fit = base_result("lasso", X, y, sol.ecis);
   s.fit.hyperparameters["alpha"] = s.best_value;

@@ -76,11 +76,13 @@ void check_options(const LassoOptions& o) {
                                 std::to_string(o.max_iterations));
 }
 
-/// Coordinate descent from b (standardised units), in place.
+/// Coordinate descent from b (standardised units), in place. The last `free_columns` of Z
+/// are unpenalised: plain least-squares coordinate updates, always in the active set.
 LassoSolution descend(const detail::Standardised& s, const Eigen::VectorXd& norms, double alpha,
-                      const LassoOptions& o, Eigen::VectorXd& b) {
+                      const LassoOptions& o, Eigen::VectorXd& b, Eigen::Index free_columns) {
   const Eigen::Index n = s.Z.rows();
   const Eigen::Index q = s.Z.cols();
+  const Eigen::Index first_free = q - free_columns;
   const auto dn = static_cast<double>(n);
   LassoSolution out;
   Eigen::VectorXd r = s.yc - s.Z * b;
@@ -91,9 +93,10 @@ LassoSolution descend(const detail::Standardised& s, const Eigen::VectorXd& norm
     double max_delta = 0.0;
     for (Eigen::Index j = 0; j < q; ++j) {
       if (norms(j) == 0.0) continue;
-      if (only_active && b(j) == 0.0) continue;
+      const bool free = j >= first_free;
+      if (only_active && b(j) == 0.0 && !free) continue;
       const double g = s.Z.col(j).dot(r) / dn + norms(j) * b(j);
-      const double nb = soft_threshold(g, alpha) / norms(j);
+      const double nb = (free ? g : soft_threshold(g, alpha)) / norms(j);
       const double delta = nb - b(j);
       if (delta != 0.0) {
         r.noalias() -= delta * s.Z.col(j);
@@ -131,31 +134,53 @@ Eigen::VectorXd to_standardised(const detail::Standardised& s, const Eigen::Vect
   return b;
 }
 
+/// Cold start: every penalised b_j = 0 and the free columns at their least-squares fit of
+/// y_c alone (the exact solution for alpha >= alpha_max).
+Eigen::VectorXd cold_start(const detail::Standardised& s, Eigen::Index free_columns) {
+  const Eigen::Index q = s.Z.cols();
+  Eigen::VectorXd b = Eigen::VectorXd::Zero(q);
+  std::vector<Eigen::Index> cols;
+  for (Eigen::Index j = q - free_columns; j < q; ++j)
+    if (s.scale(j) > 0.0) cols.push_back(j);
+  if (cols.empty()) return b;
+  Eigen::MatrixXd Zf(s.Z.rows(), static_cast<Eigen::Index>(cols.size()));
+  for (std::size_t c = 0; c < cols.size(); ++c) Zf.col(static_cast<Eigen::Index>(c)) = s.Z.col(cols[c]);
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(Zf);
+  qr.setThreshold(kRankThreshold);
+  const Eigen::VectorXd bf = qr.solve(s.yc);
+  for (std::size_t c = 0; c < cols.size(); ++c) b(cols[c]) = bf(static_cast<Eigen::Index>(c));
+  return b;
+}
+
 }  // namespace
 
 LassoSolution solve_lasso(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
-                          const LassoOptions& options, const Eigen::VectorXd& warm_start) {
-  validate_data(X, y);
+                          const LassoOptions& options, const Eigen::VectorXd& warm_start,
+                          Eigen::Index free_columns) {
+  validate_data(X, y, free_columns);
   detail::check_alpha(alpha, "LASSO");
   check_options(options);
   if (warm_start.size() != 0 && warm_start.size() != X.cols())
     throw std::invalid_argument("LASSO: warm start has " + std::to_string(warm_start.size()) +
                                 " ECIs, X has " + std::to_string(X.cols()) + " functions");
   const detail::Standardised s = detail::standardise(X, y);
-  Eigen::VectorXd b = warm_start.size() == 0 ? Eigen::VectorXd::Zero(s.Z.cols()).eval()
+  Eigen::VectorXd b = warm_start.size() == 0 ? cold_start(s, free_columns)
                                              : to_standardised(s, warm_start);
-  return descend(s, column_norms(s), alpha, options, b);
+  return descend(s, column_norms(s), alpha, options, b, free_columns);
 }
 
-double lasso_alpha_max(const Eigen::MatrixXd& X, const Eigen::VectorXd& y) {
-  validate_data(X, y);
+double lasso_alpha_max(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, Eigen::Index free_columns) {
+  validate_data(X, y, free_columns);
   const detail::Standardised s = detail::standardise(X, y);
-  if (s.Z.cols() == 0) return 0.0;
-  // Same arithmetic as the first coordinate-descent gradient, so that at alpha_max the
-  // soft threshold returns exactly 0.
+  const Eigen::Index penalised = s.Z.cols() - free_columns;
+  if (penalised == 0) return 0.0;
+  // Same arithmetic as the first coordinate-descent gradient from the cold start, so that
+  // at alpha_max the soft threshold returns exactly 0.
+  const Eigen::VectorXd b0 = cold_start(s, free_columns);
+  const Eigen::VectorXd r0 = s.yc - s.Z * b0;
   double amax = 0.0;
-  for (Eigen::Index j = 0; j < s.Z.cols(); ++j)
-    amax = std::max(amax, std::abs(s.Z.col(j).dot(s.yc) / static_cast<double>(X.rows())));
+  for (Eigen::Index j = 0; j < penalised; ++j)
+    amax = std::max(amax, std::abs(s.Z.col(j).dot(r0) / static_cast<double>(X.rows())));
   return amax;
 }
 
@@ -177,8 +202,8 @@ std::vector<double> geometric_grid(double from, double ratio, int n_values) {
 }
 
 std::vector<double> lasso_alpha_grid(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
-                                     int n_values, double ratio) {
-  const double amax = lasso_alpha_max(X, y);
+                                     int n_values, double ratio, Eigen::Index free_columns) {
+  const double amax = lasso_alpha_max(X, y, free_columns);
   if (!(amax > 0.0))
     throw std::invalid_argument(
         "LASSO: alpha_max is 0 (the energies are constant or no cluster function varies over "
@@ -187,18 +212,19 @@ std::vector<double> lasso_alpha_grid(const Eigen::MatrixXd& X, const Eigen::Vect
 }
 
 LassoPath lasso_path(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
-                     const std::vector<double>& alphas, const LassoOptions& options) {
-  validate_data(X, y);
+                     const std::vector<double>& alphas, const LassoOptions& options,
+                     Eigen::Index free_columns) {
+  validate_data(X, y, free_columns);
   check_options(options);
   if (alphas.empty()) throw std::invalid_argument("LASSO path: no alpha values");
   for (const double a : alphas) detail::check_alpha(a, "LASSO path");
   const detail::Standardised s = detail::standardise(X, y);
   const Eigen::VectorXd norms = column_norms(s);
-  Eigen::VectorXd b = Eigen::VectorXd::Zero(s.Z.cols());
+  Eigen::VectorXd b = cold_start(s, free_columns);
   LassoPath path;
   path.alphas = alphas;
   path.solutions.reserve(alphas.size());
-  for (const double a : alphas) path.solutions.push_back(descend(s, norms, a, options, b));
+  for (const double a : alphas) path.solutions.push_back(descend(s, norms, a, options, b, free_columns));
   return path;
 }
 

@@ -29,12 +29,18 @@ void check_alpha(double alpha, const char* what) {
 
 }  // namespace detail
 
-void validate_data(const Eigen::MatrixXd& X, const Eigen::VectorXd& y) {
+void validate_data(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, Eigen::Index free_columns) {
   const auto n = X.rows();
   const auto p = X.cols();
   if (n == 0 || p == 0)
     throw std::invalid_argument("fit: the correlation matrix X is empty (" + std::to_string(n) +
                                 " structures x " + std::to_string(p) + " functions)");
+  if (free_columns < 0 || free_columns > p - 1)
+    throw std::invalid_argument("fit: " + std::to_string(free_columns) +
+                                " unpenalised trailing columns requested, but X has " +
+                                std::to_string(p) +
+                                " columns of which column 0 is the intercept (0 to " +
+                                std::to_string(p - 1) + " allowed)");
   if (y.size() != n)
     throw std::invalid_argument("fit: mismatched sizes: X has " + std::to_string(n) +
                                 " rows (structures) but y has " + std::to_string(y.size()) +
@@ -91,8 +97,8 @@ struct Decomposed {
 };
 
 Decomposed decompose(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
-                     const char* method) {
-  validate_data(X, y);
+                     const char* method, Eigen::Index free_columns) {
+  validate_data(X, y, free_columns);
   detail::check_alpha(alpha, method);
   const Eigen::Index n = X.rows();
   const Eigen::Index p = X.cols();
@@ -108,7 +114,9 @@ Decomposed decompose(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double 
   } else {
     d.A = Eigen::MatrixXd::Zero(n + p, p);
     d.A.topRows(n) = X;
-    for (Eigen::Index j = 1; j < p; ++j) d.A(n + j, j) = std::sqrt(alpha);
+    // D = diag(0, 1, ..., 1, 0 x free_columns): the intercept and the trailing free columns
+    // are not penalised (their rows of the augmented block stay zero).
+    for (Eigen::Index j = 1; j < p - free_columns; ++j) d.A(n + j, j) = std::sqrt(alpha);
     d.b = Eigen::VectorXd::Zero(n + p);
     d.b.head(n) = y;
   }
@@ -119,24 +127,31 @@ Decomposed decompose(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double 
         std::string(method) + ": X is rank deficient (rank " + std::to_string(d.qr.rank()) +
         " of " + std::to_string(p) + " cluster functions, " + std::to_string(n) +
         " structures): the structures do not determine every ECI; use regularisation "
-        "(ridge, LASSO or ARD) or remove linearly dependent cluster functions");
+        "(ridge, LASSO or ARD) or remove linearly dependent cluster functions" +
+        (free_columns > 0 ? " (the intercept and the last " + std::to_string(free_columns) +
+                                " unpenalised columns must be independent on their own: "
+                                "regularisation does not fix them)"
+                          : std::string()));
   return d;
 }
 
 }  // namespace
 
 Eigen::VectorXd solve_ols(const Eigen::MatrixXd& X, const Eigen::VectorXd& y) {
-  const Decomposed d = decompose(X, y, 0.0, "OLS");
+  const Decomposed d = decompose(X, y, 0.0, "OLS", 0);
   return d.qr.solve(d.b);
 }
 
-Eigen::VectorXd solve_ridge(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha) {
-  const Decomposed d = decompose(X, y, alpha, alpha == 0.0 ? "ridge (alpha = 0, OLS)" : "ridge");
+Eigen::VectorXd solve_ridge(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
+                            Eigen::Index free_columns) {
+  const Decomposed d = decompose(X, y, alpha, alpha == 0.0 ? "ridge (alpha = 0, OLS)" : "ridge",
+                                 free_columns);
   return d.qr.solve(d.b);
 }
 
-LinearLoo ridge_loo(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha) {
-  const Decomposed d = decompose(X, y, alpha, alpha == 0.0 ? "OLS" : "ridge");
+LinearLoo ridge_loo(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
+                    Eigen::Index free_columns) {
+  const Decomposed d = decompose(X, y, alpha, alpha == 0.0 ? "OLS" : "ridge", free_columns);
   const Eigen::Index n = X.rows();
   const Eigen::Index p = X.cols();
   LinearLoo out;

@@ -5,7 +5,9 @@
 
 #include <cmath>
 #include <set>
+#include <stdexcept>
 
+#include "tmorder/ce/electrostatics.hpp"
 #include "tmorder/clusters/correlations.hpp"
 #include "tmorder/lattice/structure_mapping.hpp"
 #include "tmorder/util/error.hpp"
@@ -99,6 +101,7 @@ TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::v
   const auto n = static_cast<Eigen::Index>(frames.size());
   set.correlations.resize(n, static_cast<Eigen::Index>(space.n_functions()));
   set.energies.resize(n);
+  if (options.ewald_charges) set.ewald_energies.resize(n);
   set.compositions.resize(n, static_cast<Eigen::Index>(set.axes.size()));
 
   for (std::size_t f = 0; f < frames.size(); ++f) {
@@ -141,6 +144,17 @@ TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::v
     set.energies[row] = energy / n_cells;
     set.n_cells.push_back(n_cells);
 
+    // Ewald energy of the formal charges on the ideal sites, coefficient 1, per parent cell.
+    if (options.ewald_charges) {
+      try {
+        const ce::Electrostatics es(parent, mapped.supercell, *options.ewald_charges, 1.0);
+        const std::vector<ce::Occupation> occ(mapped.occupation.begin(), mapped.occupation.end());
+        set.ewald_energies[row] = es.energy(occ) / n_cells;
+      } catch (const InputError& e) {
+        throw InputError(label + ": Ewald energy: " + e.what());
+      }
+    }
+
     // Composition: fraction of each species on each sublattice.
     std::vector<int> sites_on(parent.sublattices.size(), 0);
     Eigen::VectorXd counts = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(set.axes.size()));
@@ -161,6 +175,11 @@ TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::v
       const double dc = (set.correlations.row(g) - set.correlations.row(row)).cwiseAbs().maxCoeff();
       const double dx = set.compositions.cols() ? (set.compositions.row(g) - set.compositions.row(row)).cwiseAbs().maxCoeff() : 0.0;
       if (dc > options.duplicate_tolerance || dx > options.duplicate_tolerance) continue;
+      // Identical correlations but different Ewald energies (charge order beyond the
+      // cutoffs): the electrostatic term tells the two apart, nothing to report.
+      if (set.has_ewald() &&
+          std::abs(set.ewald_energies[g] - set.ewald_energies[row]) > options.duplicate_ewald_tolerance)
+        continue;
       // Identical correlations: the same structure twice if the energies agree too; otherwise
       // two structures this cluster space cannot tell apart (kept, with a warning: the fit
       // averages them, and longer cutoffs would separate them).
@@ -178,11 +197,25 @@ TrainingSet build_training_set(const clusters::ClusterSpace& space, const std::v
   return set;
 }
 
-void check_ols_feasible(const TrainingSet& set, const std::string& source) {
+Eigen::MatrixXd design_matrix(const TrainingSet& set, bool with_ewald) {
+  if (!with_ewald) return set.correlations;
+  if (set.ewald_energies.size() != set.correlations.rows())
+    throw std::invalid_argument("design_matrix: the training set has no Ewald energies (build it with ewald_charges)");
+  Eigen::MatrixXd X(set.correlations.rows(), set.correlations.cols() + 1);
+  X.leftCols(set.correlations.cols()) = set.correlations;
+  X.col(set.correlations.cols()) = set.ewald_energies;
+  return X;
+}
+
+void check_ols_feasible(const TrainingSet& set, const std::string& source, std::size_t extra_parameters) {
   const auto p = static_cast<std::size_t>(set.correlations.cols());
-  if (set.size() < p)
-    throw InputError(source + ": " + std::to_string(set.size()) + " structures for " + std::to_string(p) +
-                     " ECIs: OLS needs at least as many structures as ECIs; use --method ridge/lasso/ard");
+  const std::string what = extra_parameters == 0
+                               ? std::to_string(p) + " ECIs"
+                               : std::to_string(p) + " ECIs + " + std::to_string(extra_parameters) +
+                                     (extra_parameters == 1 ? " electrostatic coefficient" : " other parameters");
+  if (set.size() < p + extra_parameters)
+    throw InputError(source + ": " + std::to_string(set.size()) + " structures for " + what +
+                     ": OLS needs at least as many structures as parameters; use --method ridge/lasso/ard");
 }
 
 }  // namespace tmorder::fit

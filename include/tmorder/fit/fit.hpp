@@ -12,6 +12,14 @@
 // negative or non-finite hyperparameters, k out of range) throws std::invalid_argument
 // whose message names the problem and the offending counts/values.
 //
+// Unpenalised trailing columns: the regularised entry points take `free_columns` (default
+// 0), the number of LAST columns of X whose coefficients are, like the intercept J_0, never
+// penalised: e.g. the Ewald energy of formal charges, whose coefficient is one physical
+// parameter (1/eps_r) that shrinking toward 0 would bias. Ridge: D has 0 for them (the
+// analytic LOO stays exact); LASSO: standardised like every column but updated by plain
+// least squares, never soft-thresholded; ARD: flat prior (always active, never pruned).
+// 0 <= free_columns <= n_functions - 1; OLS has no penalty and needs no count.
+//
 // Formulas, CV definitions and references: docs/fitting.md.
 #include <Eigen/Core>
 
@@ -48,8 +56,9 @@ double rmse(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const Eigen::Vec
 /// Entries with |J_j| > threshold (threshold 0: exactly non-zero).
 std::size_t count_nonzero(const Eigen::VectorXd& ecis, double threshold = 0.0);
 
-/// Checks the common input contract (sizes, finiteness, column 0 all ones, n >= 1).
-void validate_data(const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
+/// Checks the common input contract (sizes, finiteness, column 0 all ones, n >= 1) and
+/// 0 <= free_columns <= n_functions - 1.
+void validate_data(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, Eigen::Index free_columns = 0);
 
 // ---------------------------------------------------------------- OLS and ridge
 
@@ -58,11 +67,13 @@ void validate_data(const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
 /// deficient (pivot |R_kk| <= kRankThreshold * |R_11|): "use regularisation".
 Eigen::VectorXd solve_ols(const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
 
-/// Ridge regression, min ||y - X J||^2 + alpha * sum_{j>=1} J_j^2 (the empty cluster J_0 is
-/// not penalised; columns are used as they are, not standardised). Solved exactly as the
-/// least-squares problem [X; sqrt(alpha) D] J = [y; 0], D = diag(0, 1, ..., 1), by QR.
-/// alpha = 0 is OLS (same rank checks); alpha < 0 or non-finite throws.
-Eigen::VectorXd solve_ridge(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha);
+/// Ridge regression, min ||y - X J||^2 + alpha * sum_{j penalised} J_j^2 (the empty cluster
+/// J_0 and the last `free_columns` are not penalised; columns are used as they are, not
+/// standardised). Solved exactly as the least-squares problem [X; sqrt(alpha) D] J = [y; 0],
+/// D = diag(0, 1, ..., 1, 0 x free_columns), by QR. alpha = 0 is OLS (same rank checks);
+/// alpha < 0 or non-finite throws.
+Eigen::VectorXd solve_ridge(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
+                            Eigen::Index free_columns = 0);
 
 /// Relative pivot threshold of the rank test.
 inline constexpr double kRankThreshold = 1e-10;
@@ -75,7 +86,8 @@ inline constexpr double kRankThreshold = 1e-10;
 ///
 ///     e_loo_i = r_i / (1 - H_ii),      r = y - X J,
 ///
-/// (Sherman-Morrison; exact for OLS and for ridge with a fixed penalty matrix), and
+/// (Sherman-Morrison; exact for OLS and for ridge with a fixed penalty matrix, zeros for
+/// the unpenalised columns included), and
 /// loo_rmse = sqrt(mean(e_loo_i^2)). H_ii = ||row i of Q_X||^2 where [X; sqrt(alpha) D] = Q R.
 /// Throws when some H_ii is 1 to within 1e-12 (that structure alone determines an ECI, its
 /// LOO refit would be singular).
@@ -86,7 +98,8 @@ struct LinearLoo {
   Eigen::VectorXd loo_errors;  ///< r_i / (1 - H_ii)
   double loo_rmse = 0.0;
 };
-LinearLoo ridge_loo(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha);
+LinearLoo ridge_loo(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
+                    Eigen::Index free_columns = 0);
 
 // ---------------------------------------------------------------- LASSO
 
@@ -108,22 +121,29 @@ struct LassoSolution {
 /// 1/n), y_c = y - mean(y), minimise (1/2n) ||y_c - Z b||^2 + alpha ||b||_1 by cyclic
 /// coordinate descent with soft thresholding, b_j <- S(b_j + z_j^T r / n, alpha). Then
 /// J_j = b_j / sd(x_j), J_0 = mean(y) - sum_j mean(x_j) J_j (unpenalised intercept).
-/// Columns j >= 1 that are constant on the data get J_j = 0. `warm_start` (empty or
-/// n_functions ECIs in X units) seeds the descent.
+/// Columns j >= 1 that are constant on the data get J_j = 0. The last `free_columns` are
+/// unpenalised: b_j <- b_j + z_j^T r / (n ||z_j||^2/n) (plain least squares). `warm_start`
+/// (empty or n_functions ECIs in X units) seeds the descent; without one it starts from
+/// b = 0 with the free columns at their least-squares values.
 LassoSolution solve_lasso(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
                           const LassoOptions& options = {},
-                          const Eigen::VectorXd& warm_start = Eigen::VectorXd());
+                          const Eigen::VectorXd& warm_start = Eigen::VectorXd(),
+                          Eigen::Index free_columns = 0);
 
-/// alpha_max = max_j |z_j^T y_c| / n: the smallest alpha at which every b_j = 0.
-double lasso_alpha_max(const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
+/// alpha_max = max_{j penalised} |z_j^T r_0| / n: the smallest alpha at which every
+/// penalised b_j = 0, where r_0 = y_c (no free columns) or the residual of the least-squares
+/// fit of y_c on the free columns alone.
+double lasso_alpha_max(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
+                       Eigen::Index free_columns = 0);
 
 /// Decreasing geometric grid from `from` down to `from * ratio` (n_values >= 2 points,
 /// both ends included; n_values = 1 gives {from}).
 std::vector<double> geometric_grid(double from, double ratio, int n_values);
 
-/// Default LASSO path: geometric_grid(lasso_alpha_max(X, y), ratio, n_values).
+/// Default LASSO path: geometric_grid(lasso_alpha_max(X, y, free_columns), ratio, n_values).
 std::vector<double> lasso_alpha_grid(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
-                                     int n_values = 50, double ratio = 1e-4);
+                                     int n_values = 50, double ratio = 1e-4,
+                                     Eigen::Index free_columns = 0);
 
 /// Solutions along `alphas` (any order is accepted; solved in the given order, each warm
 /// started from the previous, so pass them decreasing).
@@ -132,7 +152,8 @@ struct LassoPath {
   std::vector<LassoSolution> solutions;
 };
 LassoPath lasso_path(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
-                     const std::vector<double>& alphas, const LassoOptions& options = {});
+                     const std::vector<double>& alphas, const LassoOptions& options = {},
+                     Eigen::Index free_columns = 0);
 
 // ---------------------------------------------------------------- ARD
 
@@ -143,7 +164,8 @@ LassoPath lasso_path(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
 /// with J_j = 0. ARD's evidence optimum keeps a pure-noise function whenever its chance
 /// correlation with the residual is large enough (q_j^2 > s_j, Tipping & Faul 2003), so the
 /// threshold is a real hyperparameter (like threshold_lambda in scikit-learn and icet);
-/// choose it by CV for production fits.
+/// choose it by CV for production fits. The last `free_columns` have a flat prior
+/// (lambda_j = 0, gamma_j = 1): always active, never pruned.
 /// Convergence: max |delta b_j| <= tolerance * max(max |b_j|, tiny) between iterations.
 struct ArdOptions {
   int max_iterations = 1000;
@@ -153,14 +175,14 @@ struct ArdOptions {
 
 struct ArdResult {
   Eigen::VectorXd ecis;      ///< posterior mean, X units, J_0 the intercept
-  std::vector<bool> pruned;  ///< per function; pruned[0] is always false
-  Eigen::VectorXd precisions;  ///< lambda_j for standardised b_j (entry 0: 0); inf if pruned
+  std::vector<bool> pruned;  ///< per function; false for entry 0 and the free columns (unless constant)
+  Eigen::VectorXd precisions;  ///< lambda_j for standardised b_j (0 for entry 0 and free columns); inf if pruned
   double noise_precision = 0.0;  ///< beta = 1 / sigma^2 (eV^-2 per parent cell^2)
   int iterations = 0;
   bool converged = false;
 };
 ArdResult solve_ard(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
-                    const ArdOptions& options = {});
+                    const ArdOptions& options = {}, Eigen::Index free_columns = 0);
 
 // ---------------------------------------------------------------- cross-validation
 
@@ -213,20 +235,24 @@ struct Selection {
 
 /// Fit on all data and cross-validate (options.kind None: cv_rmse = NaN, cv_kind "none").
 FitResult fit_ols(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const CvOptions& cv = {});
+/// The regularised fits leave the last `free_columns` unpenalised (see the top of this
+/// file); CV refits them in every fold like every other coefficient.
 FitResult fit_ridge(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
-                    const CvOptions& cv = {});
+                    const CvOptions& cv = {}, Eigen::Index free_columns = 0);
 FitResult fit_lasso(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, double alpha,
-                    const CvOptions& cv = {}, const LassoOptions& options = {});
+                    const CvOptions& cv = {}, const LassoOptions& options = {},
+                    Eigen::Index free_columns = 0);
 FitResult fit_ard(const Eigen::MatrixXd& X, const Eigen::VectorXd& y, const CvOptions& cv = {},
-                  const ArdOptions& options = {});
+                  const ArdOptions& options = {}, Eigen::Index free_columns = 0);
 
 /// Ridge alpha by minimum CV RMSE over `grid` (LOO analytic or k-fold refits).
 Selection select_ridge_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
-                             const std::vector<double>& grid, const CvOptions& cv = {});
+                             const std::vector<double>& grid, const CvOptions& cv = {},
+                             Eigen::Index free_columns = 0);
 /// LASSO alpha by minimum CV RMSE; an empty grid means lasso_alpha_grid(X, y) (alpha_max
 /// from all data). Each fold solves the whole path with warm starts.
 Selection select_lasso_alpha(const Eigen::MatrixXd& X, const Eigen::VectorXd& y,
                              const std::vector<double>& grid, const CvOptions& cv = {},
-                             const LassoOptions& options = {});
+                             const LassoOptions& options = {}, Eigen::Index free_columns = 0);
 
 }  // namespace tmorder::fit
