@@ -5,7 +5,7 @@ structure, keeps one JSON result file per structure (finished ones are skipped o
 call, so the driver can be killed and restarted at any time), records crashed and
 unconverged jobs as such, and assembles the training extxyz for `tmorder fit` with full
 per-structure provenance. Only converged energies enter the training file; every excluded
-structure is listed with its reason in `excluded.txt` (never dropped silently).
+structure is listed with its reason in `<training>-excluded.txt` (never dropped silently).
 
     /usr/bin/python3 jobs/dft/tmorder_dft.py run STRUCTURES.extxyz RESULTS_DIR [--only ID ...] [--settings JSON]
     /usr/bin/python3 jobs/dft/tmorder_dft.py collect STRUCTURES.extxyz RESULTS_DIR TRAINING.extxyz
@@ -41,12 +41,24 @@ DEFAULT_SETTINGS = {
     "smearing": {"type": "fermi-dirac", "width_eV": 0.05},
     "initial_magnetic_moments_muB": {"Ni": 2.0, "Mn": 4.0, "Cu": 1.0, "Ru": 2.0},
     "spin_polarized": True,
-    "convergence": {"energy_eV_per_electron": 1e-5, "maxiter": 300},
+    # SCF stops when the energy changes by < 2e-5 eV per valence electron over 3 iterations
+    # and the density by < 5e-4 electrons per valence electron: ~1-2 meV per 12-atom cell,
+    # far below the ordering energies (tens of meV per site); tighter criteria cost 2-3x more
+    # iterations in these magnetic oxides without moving the energy differences.
+    "convergence": {"energy_eV_per_electron": 2e-5, "density": 5e-4, "eigenstates": 1e-6, "maxiter": 300},
+    # Pulay mixing with a small step and long memory damps charge sloshing in the layered
+    # magnetic cells (GPAW's default beta 0.05 left some 12-atom cells oscillating).
+    "mixer": {"beta": 0.05, "nmaxold": 8, "weight": 100.0},
     "geometry": "ideal unrelaxed positions at the model's lattice parameters",
     # The same lattice in its Niggli-reduced basis: enumerated supercells come as Hermite
     # normal forms of the primitive cell, often very skewed; a reduced cell needs fewer plane
     # waves and k-points for the same accuracy. tmorder fit maps either basis back.
     "niggli_reduce": True,
+    # Translations and time reversal only: with the point group, GPAW forces a real-space
+    # grid that every rotation maps onto itself, which for the skewed reduced cells of
+    # enumerated supercells is up to 4x larger (15x28x40 -> 40x40x40 points measured on a
+    # 12-atom cell) and costs more than the irreducible k-points save.
+    "point_group_symmetry": False,
 }
 
 
@@ -69,6 +81,22 @@ def make_calculator(atoms, settings, txt):
 
     setups = {el: f":d,{u}" for el, u in settings["hubbard_u_eV"].items() if el in atoms.get_chemical_symbols()}
     conv = settings["convergence"]
+    criteria = {"energy": conv["energy_eV_per_electron"]}
+    if "density" in conv:
+        criteria["density"] = conv["density"]
+    if "eigenstates" in conv:
+        criteria["eigenstates"] = conv["eigenstates"]
+    extra = {}
+    if settings.get("mixer"):
+        from gpaw import Mixer, MixerSum
+
+        m = settings["mixer"]
+        # Spin-polarised: mix the total density (MixerSum), as GPAW recommends for magnetic
+        # systems whose moments should find their own size.
+        cls = MixerSum if settings["spin_polarized"] else Mixer
+        extra["mixer"] = cls(beta=m["beta"], nmaxold=m["nmaxold"], weight=m["weight"])
+    if settings.get("point_group_symmetry", True) is False:
+        extra["symmetry"] = {"point_group": False}
     return GPAW(
         mode=PW(settings["ecut_eV"]),
         xc=settings["xc"],
@@ -76,9 +104,10 @@ def make_calculator(atoms, settings, txt):
         occupations=FermiDirac(settings["smearing"]["width_eV"]),
         spinpol=settings["spin_polarized"],
         setups=setups or "paw",
-        convergence={"energy": conv["energy_eV_per_electron"]},
+        convergence=criteria,
         maxiter=conv["maxiter"],
         txt=str(txt),
+        **extra,
     )
 
 
@@ -131,15 +160,47 @@ def run_one(atoms, settings, result_path, log_path):
     return record
 
 
-def run_all(structures, results_dir, settings=None, only=None, retry_failed=False, out=sys.stdout):
+def _claim(lock):
+    """Claims a structure for this process: creates LOCK exclusively (host and pid inside).
+    Several drivers may share one results folder (one per core, or SLURM array tasks); a lock
+    left by a dead process on this host is taken over, one from another host is respected
+    (remove it by hand if that job died). Returns the lock path, or None if it is taken."""
+    me = f"{socket.gethostname()} {os.getpid()}"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                host, pid = lock.read_text().split()
+            except (OSError, ValueError):
+                return None  # being written right now, or unreadable: leave it
+            if host != socket.gethostname():
+                return None
+            try:
+                os.kill(int(pid), 0)
+                return None  # alive
+            except ProcessLookupError:
+                lock.unlink(missing_ok=True)  # stale: its process is gone
+                continue
+            except PermissionError:
+                return None
+        with os.fdopen(fd, "w") as f:
+            f.write(me)
+        return lock
+    return None
+
+
+def run_all(structures, results_dir, settings=None, only=None, retry_failed=False, out=sys.stdout, reverse=False):
     from ase.io import read
 
     settings = dict(DEFAULT_SETTINGS, **(settings or {}))
     results_dir = Path(results_dir)
     results_dir.mkdir(parents=True, exist_ok=True)
-    frames = read(str(structures), index=":")
+    frames = list(enumerate(read(str(structures), index=":")))
+    if reverse:
+        frames.reverse()
     done = computed = 0
-    for i, atoms in enumerate(frames):
+    for i, atoms in frames:
         sid = structure_id(atoms, i)
         if only and sid not in only:
             continue
@@ -149,7 +210,15 @@ def run_all(structures, results_dir, settings=None, only=None, retry_failed=Fals
             if status == "converged" or not retry_failed:
                 done += 1
                 continue
-        rec = run_one(atoms, settings, result, results_dir / f"{sid}.txt")
+        lock = _claim(results_dir / f"{sid}.running")
+        if lock is None:  # another driver (other core, array task) is computing it
+            continue
+        try:
+            if result.exists() and json.loads(result.read_text()).get("status") == "converged":
+                continue  # finished by another driver between our check and the claim
+            rec = run_one(atoms, settings, result, results_dir / f"{sid}.txt")
+        finally:
+            lock.unlink(missing_ok=True)
         computed += 1
         print(f"{sid}: {rec['status']} {rec.get('energy_eV', '')} ({rec['wall_seconds']:.0f} s)", file=out, flush=True)
     print(f"{computed} computed, {done} already done, results in {results_dir}", file=out)
@@ -158,7 +227,7 @@ def run_all(structures, results_dir, settings=None, only=None, retry_failed=Fals
 
 def collect(structures, results_dir, training, out=sys.stdout):
     """Training extxyz of the converged structures, with per-structure provenance in the info
-    line; excluded.txt (next to the training file) lists the others with their reasons."""
+    line; <training stem>-excluded.txt (next to it) lists the others with their reasons."""
     from ase.io import read, write
 
     frames = read(str(structures), index=":")
@@ -187,11 +256,14 @@ def collect(structures, results_dir, training, out=sys.stdout):
             "dft_magnetic_init": "ferromagnetic",
             "dft_magnetic_moment": rec.get("magnetic_moment_muB", 0.0),
             "dft_geometry": "unrelaxed",
+            "dft_scf_criteria": ",".join(f"{k}:{v}" for k, v in sorted(s["convergence"].items())),
+            "dft_mixer": ",".join(f"{k}:{v}" for k, v in sorted((s.get("mixer") or {}).items())) or "gpaw-default",
+            "dft_point_group_symmetry": bool(s.get("point_group_symmetry", True)),
             "dft_wall_seconds": round(rec["wall_seconds"], 1),
         })
         kept.append(a)
     write(str(training), kept, format="extxyz")
-    report = Path(training).with_name("excluded.txt")
+    report = Path(training).with_name(Path(training).stem + "-excluded.txt")
     report.write_text("".join(f"{sid}\t{why}\n" for sid, why in excluded))
     print(f"{len(kept)} converged structures -> {training}; {len(excluded)} excluded (listed in {report})", file=out)
     return len(kept), excluded
@@ -206,6 +278,8 @@ def main(argv=None):
     r.add_argument("--only", nargs="*", help="config_ids to compute")
     r.add_argument("--settings", help="JSON object overriding DEFAULT_SETTINGS keys")
     r.add_argument("--retry-failed", action="store_true", help="recompute failed/unconverged structures")
+    r.add_argument("--reverse", action="store_true",
+                   help="last structure first (a second driver on the same folder meets the first in the middle)")
     c = sub.add_parser("collect", help="assemble the training extxyz")
     c.add_argument("structures")
     c.add_argument("results_dir")
@@ -213,7 +287,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.command == "run":
         settings = json.loads(args.settings) if args.settings else None
-        run_all(args.structures, args.results_dir, settings, args.only, args.retry_failed)
+        run_all(args.structures, args.results_dir, settings, args.only, args.retry_failed, reverse=args.reverse)
     else:
         collect(args.structures, args.results_dir, args.training)
     return 0

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "tmorder/app/commands.hpp"
@@ -29,7 +31,8 @@ struct Options {
   bool in_plane = false;
   std::string output;
   bool force = false;
-  std::string anneal;                    // "a,b,c" repetitions
+  std::string anneal;                    // "a,b,c" repetitions or 9 integers (matrix rows)
+  std::vector<std::string> species;      // "SUB:Sp,Sp" restrictions of the exhaustive search
   std::vector<std::string> composition;  // "SUB:Sp=p/q,Sp=p/q"
   std::uint64_t seed = 1;
   double t_start = 3000.0, t_end = 10.0;
@@ -73,7 +76,9 @@ mc::Composition parse_composition(const std::vector<std::string>& items) {
   return c;
 }
 
-IMat3 parse_repetitions(const std::string& text) {
+// "a,b,c" (repetitions) or "p11,p12,p13,p21,...,p33" (supercell matrix, rows = supercell
+// vectors in parent-lattice units, as `matrix` in the run input).
+IMat3 parse_anneal_cell(const std::string& text) {
   std::stringstream in(text);
   std::string part;
   std::vector<int> r;
@@ -81,16 +86,40 @@ IMat3 parse_repetitions(const std::string& text) {
     try {
       std::size_t used = 0;
       const int v = std::stoi(part, &used);
-      if (used != part.size() || v < 1) throw std::invalid_argument("");
+      if (used != part.size()) throw std::invalid_argument("");
       r.push_back(v);
     } catch (const std::exception&) {
-      throw InputError("--anneal: '" + text + "' is not three positive integers a,b,c");
+      r.clear();
+      break;
     }
   }
-  if (r.size() != 3) throw InputError("--anneal: '" + text + "' is not three positive integers a,b,c");
+  const std::string expected = "--anneal: '" + text + "' is neither three positive integers a,b,c (repetitions) nor nine integers (a non-singular supercell matrix, rows = supercell vectors)";
   IMat3 P = IMat3::Zero();
-  P.diagonal() << r[0], r[1], r[2];
+  if (r.size() == 3 && r[0] > 0 && r[1] > 0 && r[2] > 0) {
+    P.diagonal() << r[0], r[1], r[2];
+  } else if (r.size() == 9) {
+    for (int k = 0; k < 9; ++k) P(k / 3, k % 3) = r[static_cast<std::size_t>(k)];
+    if (P.cast<double>().determinant() == 0.0) throw InputError(expected);
+  } else {
+    throw InputError(expected);
+  }
   return P;
+}
+
+// "TM:Ni,Sb" -> {"TM": {"Ni", "Sb"}}
+std::map<std::string, std::vector<std::string>> parse_species(const std::vector<std::string>& items) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& item : items) {
+    const auto colon = item.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == item.size())
+      throw InputError("--species: '" + item + "' is not of the form SUBLATTICE:Species,Species");
+    auto [it, inserted] = out.try_emplace(item.substr(0, colon));
+    if (!inserted) throw InputError("--species: sublattice '" + item.substr(0, colon) + "' given twice");
+    std::stringstream rest(item.substr(colon + 1));
+    std::string sp;
+    while (std::getline(rest, sp, ',')) it->second.push_back(sp);
+  }
+  return out;
 }
 
 void run(const Options& opt) {
@@ -110,23 +139,28 @@ void run(const Options& opt) {
   IMat3 anneal_cell = IMat3::Identity();
   if (!opt.anneal.empty()) {
     composition = parse_composition(opt.composition);
-    anneal_cell = parse_repetitions(opt.anneal);
+    anneal_cell = parse_anneal_cell(opt.anneal);
     (void)mc::species_counts(parent, lattice::Supercell(anneal_cell, static_cast<int>(parent.n_sites())), composition);
   }
 
+  std::optional<enumeration::SpeciesRestriction> restriction;
+  if (!opt.species.empty()) restriction = enumeration::restrict_species(parent, parse_species(opt.species));
   enumeration::EnumerationOptions eo;
   eo.min_size = 1;
   eo.max_size = opt.max_size;
   eo.in_plane_only = opt.in_plane;
-  const enumeration::Enumerator enumerator(parent, eo);
-  const auto states = enumeration::exhaustive_ground_states(enumerator, expansion, es);
+  const enumeration::Enumerator enumerator(restriction ? restriction->parent : parent, eo);
+  const auto states = enumeration::exhaustive_ground_states(enumerator, expansion, es, restriction ? &*restriction : nullptr);
   const int active_per_cell = [&] {
     int n = 0;
     for (std::size_t b = 0; b < parent.n_sites(); ++b) n += parent.is_active(static_cast<int>(b)) ? 1 : 0;
     return n;
   }();
-  std::cout << fmt::format("ground states of {} ({}): all symmetry-distinct structures of 1..{} parent cells{}\n", model.name,
-                           opt.model, opt.max_size, opt.in_plane ? " (in-plane supercells)" : "");
+  std::string restricted;
+  for (const auto& item : opt.species) restricted += (restricted.empty() ? "" : ", ") + item;
+  std::cout << fmt::format("ground states of {} ({}): all symmetry-distinct structures of 1..{} parent cells{}{}\n", model.name,
+                           opt.model, opt.max_size, opt.in_plane ? " (in-plane supercells)" : "",
+                           restricted.empty() ? "" : " with species restricted to " + restricted);
   std::cout << fmt::format("{:<40} {:>5} {:>16} {:>14} {:>10} {:>10}\n", "composition", "cells", "E (eV/cell)", "E (meV/site)",
                            "compared", "degenerate");
   std::string frames;
@@ -188,7 +222,9 @@ void register_ground_state(CLI::App& app, const Invocation& /*inv*/) {
   cmd->add_flag("--in-plane", opt->in_plane, "only supercells keeping the third parent vector (layers with a vacuum axis)");
   cmd->add_option("-o,--output", opt->output, "write the ground states as extended XYZ");
   cmd->add_flag("-f,--force", opt->force, "overwrite an existing output file");
-  cmd->add_option("--anneal", opt->anneal, "also anneal in this supercell: repetitions a,b,c");
+  cmd->add_option("--species", opt->species,
+                  "restrict the exhaustive search on a sublattice to these species: SUB:Species,Species (repeatable; one species makes the sites fixed)");
+  cmd->add_option("--anneal", opt->anneal, "also anneal in this supercell: repetitions a,b,c or a matrix p11,...,p33 (rows = supercell vectors)");
   cmd->add_option("--composition", opt->composition, "annealing composition, one per sublattice: SUB:Species=p/q,Species=p/q");
   cmd->add_option("--seed", opt->seed, "annealing seed");
   cmd->add_option("--t-start", opt->t_start, "annealing start temperature (K)")->check(CLI::PositiveNumber);

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   tmorder::app::register_enumerate(app, inv);
   tmorder::app::register_fit(app, inv);
   tmorder::app::register_ground_state(app, inv);
+  tmorder::app::register_energy(app, inv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <numeric>
+#include <set>
 
 #include "tmorder/ce/electrostatics.hpp"
 #include "tmorder/clusters/correlations.hpp"
+#include "tmorder/util/error.hpp"
 
 namespace tmorder::enumeration {
 
@@ -49,15 +51,72 @@ double energy_per_cell(const ce::ClusterExpansion& model, const io::Electrostati
   return e;
 }
 
+SpeciesRestriction restrict_species(const lattice::ParentLattice& parent,
+                                    const std::map<std::string, std::vector<std::string>>& allowed,
+                                    const std::string& option) {
+  std::vector<std::vector<std::string>> keep(parent.sublattices.size());
+  for (std::size_t l = 0; l < parent.sublattices.size(); ++l) keep[l] = parent.sublattices[l].species;
+  for (const auto& [name, species] : allowed) {
+    const std::string context = option + " " + name;
+    const int l = parent.sublattice_index(name, context);
+    if (species.empty()) throw InputError(context + ": no species given (expected SUBLATTICE:Species,Species)");
+    std::set<std::string> seen;
+    for (const auto& sp : species) {
+      (void)parent.species_index(l, sp, context);
+      if (!seen.insert(sp).second) throw InputError(context + ": species '" + sp + "' given twice");
+    }
+    // Keep the model's order, so occupation indices stay monotone.
+    std::vector<std::string> ordered;
+    for (const auto& sp : parent.sublattices[static_cast<std::size_t>(l)].species)
+      if (seen.count(sp)) ordered.push_back(sp);
+    keep[static_cast<std::size_t>(l)] = ordered;
+  }
+  SpeciesRestriction r;
+  r.parent.structure = parent.structure;
+  std::vector<int> new_index(parent.sublattices.size(), -1);
+  for (std::size_t l = 0; l < parent.sublattices.size(); ++l)
+    if (keep[l].size() >= 2) {
+      new_index[l] = static_cast<int>(r.parent.sublattices.size());
+      r.parent.sublattices.push_back({parent.sublattices[l].name, keep[l]});
+    }
+  r.parent.site_sublattice.resize(parent.n_sites());
+  r.full_index.resize(parent.n_sites());
+  for (std::size_t b = 0; b < parent.n_sites(); ++b) {
+    const int l = parent.site_sublattice[b];
+    if (l < 0) {
+      r.parent.site_sublattice[b] = -1;
+      r.full_index[b] = {0};
+      continue;
+    }
+    const auto& kept = keep[static_cast<std::size_t>(l)];
+    r.parent.site_sublattice[b] = new_index[static_cast<std::size_t>(l)];
+    if (kept.size() == 1) r.parent.structure.species[b] = kept[0];  // now a fixed site
+    for (const auto& sp : kept) r.full_index[b].push_back(parent.find_species(l, sp));
+  }
+  r.parent.validate();
+  return r;
+}
+
+std::vector<int> SpeciesRestriction::to_full(const lattice::Supercell& supercell, const std::vector<int>& occupation) const {
+  std::vector<int> out(occupation.size());
+  for (std::size_t i = 0; i < occupation.size(); ++i) {
+    const auto b = static_cast<std::size_t>(static_cast<int>(i) / supercell.n_cells());
+    out[i] = full_index[b][static_cast<std::size_t>(occupation[i])];
+  }
+  return out;
+}
+
 std::vector<GroundState> exhaustive_ground_states(const Enumerator& enumerator, const ce::ClusterExpansion& model,
-                                                  const io::ElectrostaticsSpec* electrostatics) {
-  const auto& parent = enumerator.parent();
+                                                  const io::ElectrostaticsSpec* electrostatics,
+                                                  const SpeciesRestriction* restriction) {
+  const auto& parent = model.space().parent();
   std::map<std::string, GroundState> best;
   std::map<std::string, std::vector<double>> energies;
   for (const auto& d : enumerator.enumerate()) {
     const lattice::Supercell sc(d.supercell_matrix, static_cast<int>(parent.n_sites()));
-    const std::string label = composition_label(parent, sc, d.occupation);
-    const double e = energy_per_cell(model, electrostatics, sc, d.occupation);
+    const std::vector<int> occupation = restriction ? restriction->to_full(sc, d.occupation) : d.occupation;
+    const std::string label = composition_label(parent, sc, occupation);
+    const double e = energy_per_cell(model, electrostatics, sc, occupation);
     energies[label].push_back(e);
     auto [it, inserted] = best.try_emplace(label, GroundState{label, d, e, 0, 0});
     // Lower by more than the tolerance wins; among equal energies the smaller cell found

@@ -16,6 +16,7 @@ run_ok "exhaustive search and annealing" -- "$TMORDER" ground-state "$MODEL" --m
   --anneal 6,6,6 --composition "TM:Ni=2/3,Sb=1/3" --t-start 6000 --stages 30 --sweeps 200 --seed 3
 grep -Eq '^TM: Ni 2/3 Sb 1/3 +3 ' "$SCRATCH/stdout" || { cat "$SCRATCH/stdout"; fail "honeycomb (3 cells) is not the 2/3 ground state"; }
 grep -q "agree" "$SCRATCH/stdout" || { cat "$SCRATCH/stdout"; fail "annealing did not reach the exhaustive ground state"; }
+e_two=$(awk '/^TM: Ni 2\/3 Sb 1\/3 /{print $(NF-3)}' "$SCRATCH/stdout")
 compositions=$(grep -c '^TM:' "$SCRATCH/stdout")
 frames=$(grep -c 'ce_energy_per_cell=' gs.extxyz)
 [ "$compositions" -eq "$frames" ] || fail "$frames frames for $compositions compositions"
@@ -32,6 +33,30 @@ expect_fail 2 "malformed --anneal" "--anneal" -- \
   "$TMORDER" ground-state "$MODEL" --max-size 2 --anneal 3,x,3 --composition "TM:Ni=2/3,Sb=1/3"
 expect_fail 2 "model without energy" "neither fitted ECIs" -- \
   "$TMORDER" ground-state "$ROOT/clusters/o3-nanisbcu/model.toml" --max-size 2
+# --species: the same point-charge physics in a model with more species (Cu on TM, vacancies
+# in the Na layer), searched over Ni/Sb with the Na layer full, must give the 2/3 ground-state
+# energy of the two-species model exactly; a 9-integer --anneal matrix (3 x 3 in-plane, 9 TM
+# sites, a multiple of the sqrt3 x sqrt3 cell) reaches it.
+cp "$ROOT/clusters/o3-nanisb-pointcharge/POSCAR" POSCAR
+sed -e 's/species = \["Ni", "Sb"\]/species = ["Ni", "Sb", "Cu"]/' \
+    -e 's/charges = { Ni = 2, Sb = 5, Na = 1, O = -2 }/charges = { Ni = 2, Sb = 5, Cu = 2, Na = 1, Va = 0, O = -2 }/' \
+    "$ROOT/clusters/o3-nanisb-pointcharge/model.toml" > wide.toml
+printf '\n[[sublattices]]\nname = "Na"\nsites = "Na"\nspecies = ["Na", "Va"]\n' >> wide.toml
+grep -q '"Cu"' wide.toml && grep -q 'Va = 0' wide.toml || fail "could not build the wider test model"
+run_ok "species-restricted search" -- "$TMORDER" ground-state wide.toml --max-size 3 --species TM:Ni,Sb --species Na:Na \
+  --anneal 3,-3,0,0,3,-3,0,0,1 --composition "TM:Ni=2/3,Sb=1/3" --composition "Na:Na=1" --t-start 6000 --stages 30 --sweeps 200 --seed 3
+grep -q "with species restricted to TM:Ni,Sb, Na:Na" "$SCRATCH/stdout" || fail "the restriction is not reported"
+e_wide=$(awk '/^TM: Ni 2\/3 Sb 1\/3; Na: Na 1 /{print $(NF-3)}' "$SCRATCH/stdout")
+[ -n "$e_two" ] && [ -n "$e_wide" ] || { cat "$SCRATCH/stdout"; fail "2/3 ground state missing"; }
+awk -v a="$e_two" -v b="$e_wide" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 1e-6) }' ||
+  fail "restricted search gives $e_wide eV/cell, the two-species model $e_two"
+grep -q "Cu" <(grep '^TM:' "$SCRATCH/stdout") && fail "Cu appears although the search was restricted to Ni, Sb"
+grep -q "agree" "$SCRATCH/stdout" || { cat "$SCRATCH/stdout"; fail "annealing in the 9-site matrix cell did not reach the ground state"; }
+expect_fail 2 "--species with an unknown species" "Ru" -- "$TMORDER" ground-state wide.toml --max-size 2 --species TM:Ni,Ru
+expect_fail 2 "--species with an unknown sublattice" "XX" -- "$TMORDER" ground-state wide.toml --max-size 2 --species XX:Ni
+expect_fail 2 "singular --anneal matrix" "--anneal" -- \
+  "$TMORDER" ground-state "$MODEL" --max-size 2 --anneal 1,0,0,1,0,0,0,0,1 --composition "TM:Ni=2/3,Sb=1/3"
+
 cp gs.extxyz before.extxyz
 expect_fail 2 "existing output without --force" "gs.extxyz" "refusing to overwrite" -- \
   "$TMORDER" ground-state "$MODEL" --max-size 2 -o gs.extxyz

@@ -70,19 +70,46 @@ def test_run_resume_record_failures_and_collect(tmp_path, structures):
     training = tmp_path / "training.extxyz"
     n, excluded = dft.collect(structures, results, training)
     assert n == 1 and [sid for sid, _ in excluded] == ["na-b"]
-    assert "unconverged" in (tmp_path / "excluded.txt").read_text()
+    assert "unconverged" in (tmp_path / "training-excluded.txt").read_text()
     frames = read(str(training), index=":")
     assert len(frames) == 1
     info = frames[0].info
     assert info["config_id"] == "na-a"
     assert frames[0].get_potential_energy() == pytest.approx(rec["energy_eV"])
     for key in ("dft_code", "dft_xc", "dft_hubbard_u", "dft_ecut_eV", "dft_kpoints", "dft_smearing",
-                "dft_magnetic_init", "dft_geometry", "dft_wall_seconds"):
+                "dft_magnetic_init", "dft_geometry", "dft_wall_seconds", "dft_scf_criteria", "dft_mixer"):
         assert key in info, key
 
     # --retry-failed recomputes the unconverged one (now with loose settings it converges).
     assert "1 computed" in dft_cli("run", structures, results, "--settings", json.dumps(LOOSE), "--retry-failed")
     assert json.loads((results / "na-b.json").read_text())["status"] == "converged"
+
+
+def test_drivers_sharing_a_folder_claim_structures(tmp_path, structures):
+    """Two drivers on one results folder (two cores, SLURM array tasks) never compute the same
+    structure: a live lock is respected, a lock whose process is gone is taken over, and
+    --reverse starts from the last structure."""
+    import socket
+
+    results = tmp_path / "results"
+    results.mkdir()
+    lock = results / "na-a.running"
+    lock.write_text(f"{socket.gethostname()} {os.getpid()}")  # this (live) pytest process holds na-a
+    out = dft_cli("run", structures, results, "--settings", json.dumps(LOOSE), "--reverse")
+    assert "1 computed, 0 already done" in out and "na-b: converged" in out
+    assert not (results / "na-a.json").exists() and lock.exists()
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lock.write_text(f"{socket.gethostname()} {dead.stdout.strip()}")  # its process has exited: stale
+    out = dft_cli("run", structures, results, "--settings", json.dumps(LOOSE))
+    assert "1 computed, 1 already done" in out and "na-a: converged" in out
+    assert not lock.exists(), "the driver removes its lock when the structure is done"
+
+    other = results / "na-c.running"  # a lock from another host is never taken over
+    other.write_text("some-other-node 12345")
+    import tmorder_dft as dft
+
+    assert dft._claim(other) is None and other.exists()
 
 
 def test_command_line(tmp_path, structures):

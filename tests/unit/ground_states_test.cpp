@@ -7,6 +7,10 @@
 #include "test_lattices.hpp"
 #include "tmorder/mc/annealing.hpp"
 #include "tmorder/mc/initial_configuration.hpp"
+#include "tmorder/util/error.hpp"
+
+#include <cmath>
+#include <map>
 
 using namespace tmorder;
 
@@ -78,4 +82,57 @@ TEST(GroundStates, AnnealingInALargerCellReachesTheExhaustiveGroundState) {
   mc::MonteCarlo sampler(local, cs.parent(), occ, rng, 3000.0, mc::MoveSet{});
   const auto result = mc::anneal(sampler, {3000.0, 20.0, 40, 100});
   EXPECT_NEAR(result.best_energy / sc.n_cells(), -kJ / 3.0, 1e-9);
+}
+
+// A search restricted to fewer species must find, at every composition it reaches, exactly
+// the minimum that the unrestricted search finds among the structures using only those
+// species (the restricted enumeration is a subset, evaluated with the same model).
+TEST(GroundStates, SpeciesRestrictedSearchEqualsTheFilteredFullSearch) {
+  const auto parent = test_lattices::o3_natmo2();  // TM {Ni, Sb, Cu}, Na {Na, Va, Cu}
+  const clusters::ClusterSpace cs(parent, {5.5, 3.1}, 1e-5);
+  std::vector<double> ecis(cs.n_functions());
+  for (std::size_t k = 0; k < ecis.size(); ++k) ecis[k] = 0.05 * std::sin(1.7 * static_cast<double>(k) + 0.3);  // generic, deterministic
+  const ce::ClusterExpansion model(cs, ecis);
+  const auto restriction = enumeration::restrict_species(parent, {{"TM", {"Sb", "Ni"}}, {"Na", {"Na"}}});
+  ASSERT_EQ(restriction.parent.sublattices.size(), 1u);
+  EXPECT_EQ(restriction.parent.sublattices[0].species, (std::vector<std::string>{"Ni", "Sb"})) << "the model's order is kept";
+  EXPECT_FALSE(restriction.parent.is_active(1)) << "a sublattice left with one species is fixed";
+  EXPECT_EQ(restriction.parent.structure.species[1], "Na");
+
+  enumeration::EnumerationOptions o;
+  o.min_size = 1;
+  o.max_size = 3;
+  const auto restricted = enumeration::exhaustive_ground_states(enumeration::Enumerator(restriction.parent, o), model, nullptr,
+                                                                &restriction);
+  // Full search, keeping only Ni/Sb on TM and Na on the Na layer.
+  std::map<std::string, double> best;
+  const enumeration::Enumerator full(parent, o);
+  for (const auto& d : full.enumerate()) {
+    const lattice::Supercell sc(d.supercell_matrix, 4);
+    bool only_kept = true;
+    for (int i = 0; i < sc.n_sites(); ++i) {
+      const int b = i / sc.n_cells();
+      const int s = d.occupation[static_cast<std::size_t>(i)];
+      if ((b == 0 && s == 2) || (b == 1 && s != 0)) only_kept = false;
+    }
+    if (!only_kept) continue;
+    const std::string label = enumeration::composition_label(parent, sc, d.occupation);
+    const double e = enumeration::energy_per_cell(model, nullptr, sc, d.occupation);
+    const auto it = best.find(label);
+    if (it == best.end() || e < it->second) best[label] = e;
+  }
+  ASSERT_EQ(restricted.size(), best.size());
+  for (const auto& gs : restricted) {
+    ASSERT_TRUE(best.count(gs.composition)) << gs.composition;
+    EXPECT_NEAR(gs.energy_per_cell, best[gs.composition], 1e-12) << gs.composition;
+    EXPECT_NE(gs.composition.find("Na: Na 1"), std::string::npos) << "labels are the model's: " << gs.composition;
+  }
+}
+
+TEST(GroundStates, SpeciesRestrictionRefusesUnknownNames) {
+  const auto parent = test_lattices::o3_natmo2();
+  EXPECT_THROW((void)enumeration::restrict_species(parent, {{"XX", {"Ni"}}}), tmorder::InputError);
+  EXPECT_THROW((void)enumeration::restrict_species(parent, {{"TM", {"Ru"}}}), tmorder::InputError);
+  EXPECT_THROW((void)enumeration::restrict_species(parent, {{"TM", {}}}), tmorder::InputError);
+  EXPECT_THROW((void)enumeration::restrict_species(parent, {{"TM", {"Ni", "Ni"}}}), tmorder::InputError);
 }

@@ -17,6 +17,7 @@ void register_run(CLI::App& app, const Invocation& inv);
 void register_enumerate(CLI::App& app, const Invocation& inv);
 void register_fit(CLI::App& app, const Invocation& inv);
 void register_ground_state(CLI::App& app, const Invocation& inv);
+void register_energy(CLI::App& app, const Invocation& inv);
 
 /// Error messages are printed by main() unless suppressed (MPI ranks other than 0, which
 /// fail with the same message as rank 0).

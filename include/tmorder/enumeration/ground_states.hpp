@@ -32,9 +32,31 @@ struct GroundState {
   int n_degenerate = 0;          ///< structures within 1e-6 eV/cell of the lowest (itself included)
 };
 
+/// A model's parent lattice with fewer species allowed on some sublattices, for searches
+/// that would be too large over every species (e.g. Ni/Sb orderings of a Ni/Sb/Cu/Na model
+/// with the Na layer full). A sublattice left with one species becomes fixed sites.
+/// `full_index[b][k]` is the model's occupation index of the restricted parent's species k on
+/// basis site b, so a restricted decoration is evaluated with the model's own ECIs.
+struct SpeciesRestriction {
+  lattice::ParentLattice parent;
+  std::vector<std::vector<int>> full_index;
+  /// The model's occupation vector of a restricted decoration on `supercell`.
+  [[nodiscard]] std::vector<int> to_full(const lattice::Supercell& supercell, const std::vector<int>& occupation) const;
+};
+
+/// `allowed` maps sublattice names to the species kept there (others unrestricted). Throws
+/// tmorder::InputError naming `option` for an unknown sublattice or species, an empty list,
+/// or a species given twice.
+SpeciesRestriction restrict_species(const lattice::ParentLattice& parent,
+                                    const std::map<std::string, std::vector<std::string>>& allowed,
+                                    const std::string& option = "--species");
+
 /// The lowest-energy structure at every composition reached by `enumerator` (all its
-/// structures), sorted by composition label. `model` must be on the enumerator's parent.
+/// structures), sorted by composition label. `model` must be on the enumerator's parent, or,
+/// with `restriction`, the enumerator runs on restriction->parent and every decoration is
+/// translated to the model's parent (labels and energies are the model's).
 std::vector<GroundState> exhaustive_ground_states(const Enumerator& enumerator, const ce::ClusterExpansion& model,
-                                                  const io::ElectrostaticsSpec* electrostatics);
+                                                  const io::ElectrostaticsSpec* electrostatics,
+                                                  const SpeciesRestriction* restriction = nullptr);
 
 }  // namespace tmorder::enumeration
