@@ -1,0 +1,169 @@
+"""Validation cells for the Cu exchange energetics (not in the training set).
+
+1. Dilute Cu, 6-cell (24-atom) Na6Ni3CuSb2O12 hosts from `tmorder enumerate` (Cu on one Ni
+   site at Ni:Sb = 2:1): the honeycomb-ordered one (no Sb-Sb nearest neighbours in the TM
+   layer) and the most Sb-clustered one (most Sb-Sb nearest-neighbour pairs: a disordered-
+   like host). The exchanged cell moves the Cu into a nearest Na-layer site (3.18 A) and puts
+   that Na on the vacated TM site.
+2. 3-cell exchanged cells (Cu in the Na layer, Na on a TM site) of the `mig3` class that the
+   training set does not contain, two with a honeycomb host and two with an Sb-clustered
+   host; their hosts (the Cu put back) are 3-cell Cu-substituted training structures, found
+   by their correlation vectors.
+The exchange energy is E(exchanged) - E(host), from DFT and from the fitted model.
+
+Every cell is checked against the training set: a cell whose full-model correlation vector
+equals a training structure's (symmetry-equivalent) is refused.
+
+    /usr/bin/python3 make_validation.py TMORDER_BINARY TRAINING_STRUCTURES.extxyz OUT.extxyz
+"""
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+from ase.io import read, write
+
+HERE = Path(__file__).resolve().parent
+MODEL = HERE.parent / "model.toml"
+
+
+def neighbour_counts(atoms, a, b, d):
+    """For every atom of species a, the number of b atoms (periodic images included) at
+    distance d +- 0.1 A."""
+    from ase.neighborlist import neighbor_list
+
+    i, j, dist = neighbor_list("ijd", atoms, d + 0.1)
+    sym = np.array(atoms.get_chemical_symbols())
+    keep = (np.abs(dist - d) < 0.1) & (sym[i] == a) & (sym[j] == b)
+    return {int(k): int(np.sum(i[keep] == k)) for k in np.where(sym == a)[0]}
+
+
+def nn_pairs(atoms, a, b, d=3.063):
+    """In-plane nearest-neighbour a-b bonds per cell (each counted once when a == b)."""
+    n = sum(neighbour_counts(atoms, a, b, d).values())
+    return n // 2 if a == b else n
+
+
+def correlations(tmorder, frames, tmp, name):
+    path, h5 = Path(tmp) / f"{name}.extxyz", Path(tmp) / f"{name}.h5"
+    write(str(path), frames, format="extxyz")
+    subprocess.run([tmorder, "correlations", str(MODEL), str(path), "-o", str(h5), "-f"], check=True, stdout=subprocess.DEVNULL)
+    with h5py.File(h5) as f:
+        return np.asarray(f["correlations/values"])
+
+
+def exchanged(host, na_index):
+    a = host.copy()
+    sym = a.get_chemical_symbols()
+    cu = [i for i, s in enumerate(sym) if s == "Cu"]
+    assert len(cu) == 1
+    pos = a.positions.copy()
+    pos[[cu[0], na_index]] = pos[[na_index, cu[0]]]
+    a.positions = pos
+    return a
+
+
+def held_out_exchanges(tmorder, train, train_corr, tmp):
+    out = Path(tmp) / "mig3.extxyz"
+    subprocess.run([tmorder, "enumerate", str(HERE / "enum" / "cumig.toml"), "--max-size", "3",
+                    "--composition", "TM:Sb:0.3333:0.3334", "--composition", "TM:Na:0.33:0.34",
+                    "--composition", "Na:Cu:0.33:0.34", "-o", str(out), "-f"], check=True, stdout=subprocess.DEVNULL)
+    cands = read(str(out), index=":")
+    ids = {a.info["config_id"] for a in train}
+    cands = [a for a in cands if f"mig3-{a.info['config_id']}" not in ids]
+    hosts = []
+    for a in cands:
+        sym = a.get_chemical_symbols()
+        cu = [i for i, s in enumerate(sym) if s == "Cu"][0]
+        # the Na on a TM site: the Na with the TM layer's z (fractional along the stacking, as enumerated)
+        tm_na = [i for i, s in enumerate(sym) if s == "Na" and is_tm_site(a, i)]
+        assert len(tm_na) == 1, a.info["config_id"]
+        h = a.copy()
+        pos = h.positions.copy()
+        pos[[cu, tm_na[0]]] = pos[[tm_na[0], cu]]
+        h.positions = pos
+        hosts.append(h)
+    hc = correlations(tmorder, hosts, tmp, "hosts")
+    own = correlations(tmorder, cands, tmp, "cands")
+    picked = {True: [], False: []}
+    for a, h, c, o in zip(cands, hosts, hc, own):
+        if np.max(np.abs(train_corr - o), axis=1).min() < 1e-8:
+            continue  # the cluster space cannot tell it from a training structure
+        d = np.max(np.abs(train_corr - c), axis=1)
+        if d.min() > 1e-8 or "Ni" not in a.get_chemical_symbols():
+            continue  # host not computed (or a Cu2Sb host without Ni)
+        host_id = train[int(np.argmin(d))].info["config_id"]
+        ordered = nn_pairs(h, "Sb", "Sb") == 0
+        if len(picked[ordered]) < 2:
+            a = a.copy()
+            a.info["config_id"] = f"val-{'ordered' if ordered else 'clustered'}3-{a.info['config_id']}"
+            a.info["structure_class"] = "validation-exchanged"
+            a.info["host_id"] = host_id
+            picked[ordered].append(a)
+    return picked[True] + picked[False]
+
+
+def is_tm_site(atoms, i):
+    """Both cation sites of O3 are octahedral, so tell them apart by height: the parent POSCAR
+    puts the TM layers at z = 0 mod 5.28 A and the Na layers half-way between (enumerated
+    cells keep the parent's Cartesian frame)."""
+    layer = 5.28
+    z = atoms.positions[i, 2] % layer
+    return min(z, layer - z) < 0.5
+
+
+def main():
+    tmorder, training, output = sys.argv[1:4]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "hosts.extxyz"
+        subprocess.run([tmorder, "enumerate", str(HERE / "enum" / "cu.toml"), "--min-size", "6", "--max-size", "6",
+                        "--composition", "TM:Sb:0.3333:0.3334", "--composition", "TM:Cu:0.16:0.17",
+                        "--composition", "Na:Va:0:0", "-o", str(out), "-f"], check=True, stdout=subprocess.DEVNULL)
+        hosts = read(str(out), index=":")
+        sbsb = [nn_pairs(h, "Sb", "Sb") for h in hosts]
+        ordered = [h for h, n in zip(hosts, sbsb) if n == 0]
+        order = np.argsort(sbsb, kind="stable")[::-1]
+        picks = [("ordered", ordered[0])] + [(f"clustered{k + 1}", hosts[i]) for k, i in enumerate(order[:1])]
+        cells = []
+        for label, host in picks:
+            host = host.copy()
+            hid = f"val-{label}-{host.info['config_id']}"
+            host.info["config_id"] = hid + "-host"
+            host.info["structure_class"] = "validation-host"
+            cells.append(host)
+            from ase.neighborlist import neighbor_list
+
+            sym = np.array(host.get_chemical_symbols())
+            cu = int(np.where(sym == "Cu")[0][0])
+            ii, jj, dd = neighbor_list("ijd", host, 3.3)
+            nas = sorted({int(j) for i, j, d in zip(ii, jj, dd) if i == cu and sym[j] == "Na" and abs(d - 3.18) < 0.1})
+            # Na-layer neighbours of the Cu, told apart by how many Sb they touch (3.18 A)
+            sb_of = neighbour_counts(host, "Na", "Sb", 3.18)
+            by_env = {}
+            for i in nas:
+                by_env.setdefault(sb_of[i], i)
+            keys = sorted(by_env)
+            for n_sb in (keys if label == "ordered" else keys[:1]):
+                ex = exchanged(host, by_env[n_sb])
+                ex.info["config_id"] = f"{hid}-ex{n_sb}sb"
+                ex.info["structure_class"] = "validation-exchanged"
+                ex.info["host_id"] = host.info["config_id"]
+                cells.append(ex)
+        train = read(training, index=":")
+        ct = correlations(tmorder, train, tmp, "train")
+        cells += held_out_exchanges(tmorder, train, ct, tmp)
+        cv = correlations(tmorder, cells, tmp, "val")
+        for a, c in zip(cells, cv):
+            d = np.min(np.max(np.abs(ct - c), axis=1))
+            if d < 1e-8:
+                raise SystemExit(f"{a.info['config_id']} is in the training set")
+    write(output, cells, format="extxyz")
+    for a in cells:
+        print(a.info["config_id"], a.get_chemical_formula(), "Sb-Sb NN pairs", nn_pairs(a, "Sb", "Sb"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
