@@ -219,6 +219,36 @@ def _mark_tc(ax, t_c, label=False, at_end=False):
     ax.axvline(t_c, color="C3", ls="--", lw=1.0, alpha=0.8, label=text if label else None)
 
 
+def fit_provenance_text(model_text: str) -> str:
+    """One line on where a fitted model's energies came from, from the model file's
+    ``provenance.fit`` (written by ``tmorder fit``): structures, method, CV RMSE and the
+    DFT settings its training frames carried. Empty for a model that was not fitted (or
+    text that is not a JSON model file)."""
+    import json
+
+    try:
+        fit = json.loads(model_text)["provenance"]["fit"]
+    except (ValueError, KeyError, TypeError):
+        return ""
+    if not isinstance(fit, dict):
+        return ""
+    text = f"fitted to {fit.get('n_structures', '?')} structures ({Path(str(fit.get('training_file', '?'))).name}), {fit.get('method', '?')}"
+    cv = fit.get("cv_rmse_mev_per_site")
+    if cv is not None:
+        text += f", CV RMSE {cv:.1f} meV/site"
+    dft = fit.get("training_provenance") or {}
+    parts = [dft.get(k) for k in ("dft_code", "dft_xc") if isinstance(dft.get(k), str)]
+    if isinstance(dft.get("dft_hubbard_u"), str):
+        parts.append(f"U {dft['dft_hubbard_u']} eV")
+    if isinstance(dft.get("dft_ecut_eV"), str):
+        parts.append(f"{dft['dft_ecut_eV']} eV cutoff")
+    if isinstance(dft.get("dft_geometry"), str):
+        parts.append(dft["dft_geometry"])
+    if parts:
+        text += "; DFT: " + ", ".join(parts)
+    return text
+
+
 def run_figure_text(results: RunResults, width: int = 120) -> Tuple[str, str]:
     """Title and caption of :func:`plot_run`, carrying the run's provenance.
 
@@ -232,7 +262,8 @@ def run_figure_text(results: RunResults, width: int = 120) -> Tuple[str, str]:
     -------
     title : str
         Model name, ensemble, ladder and sample counts, then the
-        ``energy_model`` string (wrapped).
+        ``energy_model`` string (wrapped) and, for a fitted model, where its
+        energies came from (:func:`fit_provenance_text`).
     caption : str
         Model and input file SHA-256 (first 12 hex digits), tmorder version and
         git commit, MPI ranks, seed and finishing time.
@@ -242,6 +273,9 @@ def run_figure_text(results: RunResults, width: int = 120) -> Tuple[str, str]:
              f"{results.n_temperatures} temperatures, {m.get('n_sites', '?')} active sites, "
              f"{results.n_samples} samples")
     energy = textwrap.fill(f"energy model: {results.energy_model or '?'}", width=width)
+    fitted = fit_provenance_text(results.model_text)
+    if fitted:
+        energy += "\n" + textwrap.fill(fitted, width=width)
     caption = (f"{results.provenance()} | {m.get('n_ranks', '?')} MPI ranks, seed {m.get('seed', '?')}, "
                f"restarts {m.get('restarts', '?')}, finished {m.get('finished_utc', '?')}")
     return f"{first}\n{energy}", caption

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "tmorder/app/commands.hpp"
@@ -50,6 +52,34 @@ enum class EsMode { None, Fit, Fixed };
 const char* es_mode_name(EsMode m) { return m == EsMode::Fit ? "fit" : m == EsMode::Fixed ? "fixed" : "none"; }
 
 /// The input model as model-file JSON (a definition is built and serialised first).
+// The DFT provenance the training frames carry (keys starting with "dft_", as
+// jobs/dft/tmorder_dft.py collect writes them), summarised for the model file: every key with
+// its distinct values and how many frames have each, so a model says which code, functional,
+// U values, cutoff, k-point density and geometry its energies came from (or that the set is
+// mixed). Per-structure values such as wall times and magnetic moments are left out.
+nlohmann::json training_provenance(const std::vector<lattice::ExtxyzFrame>& frames) {
+  static const std::set<std::string> per_structure = {"dft_wall_seconds", "dft_magnetic_moment", "dft_kpoints"};
+  std::map<std::string, std::map<std::string, int>> seen;
+  for (const auto& f : frames)
+    for (const auto& [k, v] : f.info)
+      if (k.rfind("dft_", 0) == 0 && !per_structure.count(k)) ++seen[k][v];
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [k, values] : seen) {
+    if (values.size() == 1 && values.begin()->second == static_cast<int>(frames.size())) {
+      out[k] = values.begin()->first;
+    } else {
+      nlohmann::json counts = nlohmann::json::object();
+      for (const auto& [v, c] : values) counts[v] = c;
+      out[k] = {{"mixed", counts}, {"frames_without", static_cast<int>(frames.size()) - [&] {
+                  int t = 0;
+                  for (const auto& [v, c] : values) t += c;
+                  return t;
+                }()}};
+    }
+  }
+  return out;
+}
+
 nlohmann::json model_json(const std::string& path, const io::Model& model) {
   if (std::filesystem::path(path).extension() == ".toml")
     return io::model_to_json(model.space, io::read_model_definition(path));
@@ -297,6 +327,7 @@ void register_fit(CLI::App& app, const Invocation& inv) {
                            {"command_line", inv.command_line},
                            {"model_source", o.model},
                            {"electrostatics", es_json}};
+    fitj["training_provenance"] = training_provenance(frames);
     if (!j.contains("provenance") || !j["provenance"].is_object()) j["provenance"] = nlohmann::json::object();
     j["provenance"]["fit"] = fitj;
 

@@ -74,6 +74,19 @@ run_ok "ard with a reference energy and hull axis" -- \
   "$TMORDER" fit "$MODEL" train.xyz -o ard.json --method ard --reference B=-1.0 --hull-axis S:B
 run_ok "--force overwrites" -- "$TMORDER" fit "$MODEL" train.xyz -o fitted.json -f
 
+# DFT provenance of the frames (as jobs/dft/tmorder_dft.py collect writes it) is summarised in
+# the model: a value shared by every frame as is, differing values with their frame counts.
+awk '/^Lattice=/ { n++; $0 = $0 " dft_xc=PBE dft_code=\"gpaw 22.8.0\" dft_wall_seconds=" n (n <= 2 ? " dft_geometry=relaxed" : " dft_geometry=unrelaxed") } { print }' \
+  train.xyz > train-dft.xyz
+run_ok "fit records the training frames' DFT provenance" -- "$TMORDER" fit "$MODEL" train-dft.xyz -o dft.json
+/usr/bin/python3 - dft.json <<'PY' || fail "the model lacks the training frames' DFT provenance"
+import json, sys
+tp = json.load(open(sys.argv[1]))["provenance"]["fit"]["training_provenance"]
+assert tp["dft_xc"] == "PBE" and tp["dft_code"] == "gpaw 22.8.0", tp
+assert tp["dft_geometry"] == {"mixed": {"relaxed": 2, "unrelaxed": 4}, "frames_without": 0}, tp
+assert "dft_wall_seconds" not in tp, "per-structure values are not provenance of the model"
+PY
+
 # ---- refusals: exit 2, message names the culprit, nothing written
 refuse() {  # refuse DESCRIPTION PATTERN... -- ARGS (after `tmorder fit`)
   local desc=$1

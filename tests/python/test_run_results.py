@@ -492,6 +492,24 @@ def test_run_figure_text_carries_provenance(run_file):
     assert "ab" * 32 not in text  # hashes are shortened
 
 
+def test_fit_provenance_text_names_the_training_data():
+    import json
+
+    from tmorder_analysis.plots import fit_provenance_text
+
+    model = {"name": "m", "provenance": {"fit": {
+        "n_structures": 37, "training_file": "clusters/x/dft/training.extxyz", "method": "lasso",
+        "cv_rmse_mev_per_site": 12.345,
+        "training_provenance": {"dft_code": "gpaw 22.8.0", "dft_xc": "PBE", "dft_hubbard_u": "Ni:6.2",
+                                "dft_ecut_eV": "450.0", "dft_geometry": "unrelaxed",
+                                "dft_mixer": {"mixed": {"a": 1, "b": 2}, "frames_without": 0}}}}}
+    text = fit_provenance_text(json.dumps(model))
+    assert text.startswith("fitted to 37 structures (training.extxyz), lasso, CV RMSE 12.3 meV/site")
+    assert "gpaw 22.8.0" in text and "PBE" in text and "U Ni:6.2 eV" in text and "unrelaxed" in text
+    assert fit_provenance_text(json.dumps({"name": "m"})) == ""   # not fitted
+    assert fit_provenance_text("[[sublattices]]\nname = 'TM'") == ""  # a TOML definition
+
+
 def test_plot_run_from_path_and_results(run_file, tmp_path):
     out = tmp_path / "run.png"
     written = plot_run(run_file, out)
