@@ -249,6 +249,33 @@ def fit_provenance_text(model_text: str) -> str:
     return text
 
 
+def _plot_exchange_probe(ax_e, ax_f, probe, t, t_c, log_scale) -> None:
+    """(e) exchange energies of the final configurations versus T: mean, standard deviation
+    and the min-max range of the events at each temperature; (f) their distributions at the
+    lowest and highest temperature."""
+    what = f"{probe.species}: {probe.from_sublattice} $\\to$ {probe.to_sublattice}"
+    mean, sd, lo, hi = (np.full(len(t), np.nan) for _ in range(4))
+    for k in range(len(t)):
+        e = probe.energies_at(k)
+        if e.size:
+            mean[k], sd[k], lo[k], hi[k] = e.mean(), e.std(), e.min(), e.max()
+    ax_e.fill_between(t, lo, hi, color="C5", alpha=0.2, label="min-max of the events")
+    ax_e.errorbar(t, mean, yerr=sd, fmt="o-", color="C5", ms=4, capsize=2, label="mean $\\pm$ std. dev.")
+    _mark_tc(ax_e, t_c)
+    _temperature_axis(ax_e, t, log_scale)
+    ax_e.set_ylabel("exchange energy / (eV)")
+    ax_e.set_title(f"(e) exchange probe ({what}) in the final configurations", loc="left", fontsize="medium")
+    ax_e.legend(fontsize="small")
+    for k, colour in ((0, "C0"), (len(t) - 1, "C3")):
+        e = probe.energies_at(k)
+        if e.size:
+            ax_f.hist(e, bins=30, color=colour, alpha=0.5, label=f"T = {t[k]:.0f} K ({e.size} events)")
+    ax_f.set_xlabel("exchange energy / (eV)")
+    ax_f.set_ylabel("events")
+    ax_f.set_title("(f) exchange-energy distribution, lowest and highest T", loc="left", fontsize="medium")
+    ax_f.legend(fontsize="small")
+
+
 def run_figure_text(results: RunResults, width: int = 120) -> Tuple[str, str]:
     """Title and caption of :func:`plot_run`, carrying the run's provenance.
 
@@ -292,7 +319,9 @@ def plot_run(results_or_path, out_png, dpi: int = 150) -> Path:
     maximum is at an end of the ladder); (c) energy per site versus T;
     (d) replica-exchange acceptance of each neighbour pair (k, k + 1) versus
     the pair's mean temperature (T_k + T_k+1) / 2, never-attempted pairs
-    marked with crosses at zero. The T axis is logarithmic when the ladder is
+    marked with crosses at zero; with an exchange probe, (e) the exchange
+    energies of the final configurations versus T (mean, standard deviation,
+    min-max band) and (f) their distributions at the lowest and highest T. The T axis is logarithmic when the ladder is
     geometric-like and spans at least a factor 2. The title names the model
     and the energy model, the caption the model/input hashes and the tmorder
     version (see :func:`run_figure_text`).
@@ -324,9 +353,16 @@ def plot_run(results_or_path, out_png, dpi: int = 150) -> Path:
             t_c = None
         at_end = any(issubclass(w.category, RuntimeWarning) for w in caught)
 
-    fig = Figure(figsize=(13.0, 10.0), layout="constrained")
-    FigureCanvasAgg(fig)
-    (ax_a, ax_b), (ax_c, ax_d) = fig.subplots(2, 2)
+    probe = r.exchange_probe
+    if probe is not None and probe.energy.size:
+        fig = Figure(figsize=(13.0, 14.5), layout="constrained")
+        FigureCanvasAgg(fig)
+        (ax_a, ax_b), (ax_c, ax_d), (ax_e, ax_f) = fig.subplots(3, 2)
+    else:
+        fig = Figure(figsize=(13.0, 10.0), layout="constrained")
+        FigureCanvasAgg(fig)
+        (ax_a, ax_b), (ax_c, ax_d) = fig.subplots(2, 2)
+        ax_e = ax_f = None
     energy = r.averages["energy"]
     energy_label = f"energy per site / ({energy.units})"
 
@@ -381,6 +417,9 @@ def plot_run(results_or_path, out_png, dpi: int = 150) -> Path:
 
     for ax in (ax_a, ax_b, ax_c, ax_d):
         _temperature_axis(ax, t, log_scale)
+
+    if ax_e is not None:
+        _plot_exchange_probe(ax_e, ax_f, probe, t, t_c, log_scale)
 
     title, caption = run_figure_text(r)
     fig.suptitle(title, fontsize="medium")
