@@ -11,7 +11,8 @@ compositions the Monte Carlo visits); the classes are
            TM site (the TM_oct <-> Na_oct exchange), one per 3 cells
   mig6     the same, one exchanged pair per 6 cells
 
-Every cell of up to ALL_UP_TO parent cells is kept; among the larger ones, structures are picked by greedy farthest-point sampling of the full model's
+Every cell of up to ALL_UP_TO parent cells is kept; among the larger, compact ones (reduced
+cell vectors below MAX_REDUCED_LENGTH), structures are picked by greedy farthest-point sampling of the full model's
 correlation vectors (distance to everything already chosen, all classes), cheapest cells
 first on ties, so the set spans the cluster space. Deterministic; writes one extxyz with
 config_id = CLASS-<enumeration id>, sorted by atom count (small cells finish first).
@@ -76,10 +77,25 @@ def correlations(tmorder, frames, tmp):
         return np.asarray(f["correlations/values"])[:, 1:]
 
 
-def farthest_point(corr, classes, sizes, want):
+def longest_reduced_vector(atoms):
+    from ase.build import niggli_reduce
+
+    a = atoms.copy()
+    a.pbc = True
+    niggli_reduce(a)
+    return float(max(a.cell.lengths()))
+
+
+# Larger cells must be compact: long stacks (reduced cells of 20-30 A) charge-slosh for
+# hundreds of SCF iterations and need many plane waves along the long axis.
+MAX_REDUCED_LENGTH = 12.0
+
+
+def farthest_point(corr, classes, sizes, want, lengths):
     chosen = [i for i, c in enumerate(classes) if sizes[i] <= ALL_UP_TO[c]]
     for name, k in want.items():
-        idx = [i for i, c in enumerate(classes) if c == name and sizes[i] > ALL_UP_TO[c]]
+        idx = [i for i, c in enumerate(classes)
+               if c == name and sizes[i] > ALL_UP_TO[c] and lengths[i] < MAX_REDUCED_LENGTH]
         if k >= len(idx):
             chosen += idx
             continue
@@ -109,7 +125,8 @@ def main():
             classes += [name] * len(f)
         corr = correlations(args.tmorder, frames, tmp)
     sizes = [int(a.info["config_id"].split("-")[1][1:]) for a in frames]  # CLASS-nN-sS-dD
-    chosen = farthest_point(corr, classes, sizes, {n: c[2] for n, c in CLASSES.items()})
+    lengths = [longest_reduced_vector(a) if s > ALL_UP_TO[c] else 0.0 for a, s, c in zip(frames, sizes, classes)]
+    chosen = farthest_point(corr, classes, sizes, {n: c[2] for n, c in CLASSES.items()}, lengths)
     picked = sorted((frames[i] for i in chosen), key=lambda a: (len(a), a.info["config_id"]))
     write(args.output, picked, format="extxyz")
     counts = {}
