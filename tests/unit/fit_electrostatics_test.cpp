@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "fit_test_helpers.hpp"
 #include "test_lattices.hpp"
 #include "tmorder/ce/ewald.hpp"
 #include "tmorder/clusters/cluster_space.hpp"
@@ -43,16 +44,8 @@ clusters::ClusterSpace space(double cutoff = 6.1) {
   return clusters::ClusterSpace(test_lattices::triangular(3.0, 2), {cutoff}, 1e-3);
 }
 
-std::string fmt_double(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-double noise(std::size_t i, double amplitude) {
-  const double u = std::fmod(std::sin(12.9898 * static_cast<double>(i + 1)) * 43758.5453, 1.0);
-  return amplitude * u;
-}
+using test_fit::fmt_double;
+using test_fit::noise;
 
 // Ewald energy per parent cell of a derivative structure, straight from its own supercell and
 // occupation with ce::EwaldTable (no structure mapping, no ce::Electrostatics).

@@ -8,6 +8,7 @@
 #include <limits>
 #include <string>
 
+#include "fit_test_helpers.hpp"
 #include "test_lattices.hpp"
 #include "tmorder/clusters/cluster_space.hpp"
 #include "tmorder/clusters/correlations.hpp"
@@ -28,18 +29,8 @@ clusters::ClusterSpace space() { return clusters::ClusterSpace(test_lattices::tr
 
 const std::vector<double> kTrueEcis{-1.25, 0.08, 0.030, -0.012, 0.006};
 
-// Full-precision decimal text of a double.
-std::string fmt_double(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-// Deterministic noise in [-amplitude, amplitude].
-double noise(std::size_t i, double amplitude) {
-  const double u = std::fmod(std::sin(12.9898 * static_cast<double>(i + 1)) * 43758.5453, 1.0);
-  return amplitude * u;
-}
+using test_fit::fmt_double;
+using test_fit::noise;
 
 struct Synthetic {
   std::string text;  // extxyz of all enumerated structures

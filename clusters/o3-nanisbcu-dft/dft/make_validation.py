@@ -21,21 +21,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-import h5py
 import numpy as np
 from ase.io import read, write
 
 HERE = Path(__file__).resolve().parent
 MODEL = HERE.parent / "model.toml"
-
-
-def longest_reduced_vector(atoms):
-    from ase.build import niggli_reduce
-
-    a = atoms.copy()
-    a.pbc = True
-    niggli_reduce(a)
-    return float(max(a.cell.lengths()))
+sys.path.insert(0, str(HERE.parents[2] / "jobs" / "dft"))
+from structure_selection import correlations as shared_correlations, longest_reduced_vector  # noqa: E402
 
 
 def neighbour_counts(atoms, a, b, d):
@@ -56,11 +48,7 @@ def nn_pairs(atoms, a, b, d=3.063):
 
 
 def correlations(tmorder, frames, tmp, name):
-    path, h5 = Path(tmp) / f"{name}.extxyz", Path(tmp) / f"{name}.h5"
-    write(str(path), frames, format="extxyz")
-    subprocess.run([tmorder, "correlations", str(MODEL), str(path), "-o", str(h5), "-f"], check=True, stdout=subprocess.DEVNULL)
-    with h5py.File(h5) as f:
-        return np.asarray(f["correlations/values"])
+    return shared_correlations(tmorder, MODEL, frames, tmp, name)
 
 
 def exchanged(host, na_index):

@@ -11,25 +11,20 @@ compositions the Monte Carlo visits); the classes are
            TM site (the TM_oct <-> Na_oct exchange), one per 3 cells
   mig6     the same, one exchanged pair per 6 cells
 
-Every cell of up to ALL_UP_TO parent cells is kept; among the larger, compact ones (reduced
-cell vectors below MAX_REDUCED_LENGTH), structures are picked by greedy farthest-point sampling of the full model's
-correlation vectors (distance to everything already chosen, all classes), cheapest cells
-first on ties, so the set spans the cluster space. Deterministic; writes one extxyz with
-config_id = CLASS-<enumeration id>, sorted by atom count (small cells finish first).
+Selection as for every system (jobs/dft/structure_selection.py): every cell of up to
+ALL_UP_TO parent cells is kept; among the larger, compact ones, structures are picked by
+greedy farthest-point sampling of the full model's correlation vectors. Deterministic; one
+extxyz with config_id = CLASS-<enumeration id>, sorted by atom count.
 
-    /usr/bin/python3 select_structures.py TMORDER_BINARY OUT.extxyz [--validation VAL.extxyz]
+    /usr/bin/python3 select_structures.py TMORDER_BINARY OUT.extxyz
 """
-import argparse
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-import h5py
-import numpy as np
-from ase.io import read, write
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2] / "jobs" / "dft"))
+from structure_selection import select_main  # noqa: E402
+
 MODEL = HERE.parent / "model.toml"
 ENUM = HERE / "enum"
 
@@ -53,89 +48,5 @@ ALL_UP_TO = {"nisb13": 3, "nisb25": 0, "nisb12": 2, "cu": 3, "mig3": 0, "mig6": 
 CHARGE = {"Na": 1, "Ni": 2, "Cu": 2, "Sb": 5, "O": -2}
 
 
-def enumerate_class(tmorder, name, tmp):
-    model, options, _ = CLASSES[name]
-    out = Path(tmp) / f"{name}.extxyz"
-    subprocess.run([tmorder, "enumerate", str(ENUM / model), *options, "-o", str(out), "-f"], check=True,
-                   stdout=subprocess.DEVNULL)
-    frames = read(str(out), index=":")
-    for a in frames:
-        a.info["config_id"] = f"{name}-{a.info['config_id']}"
-        a.info["structure_class"] = name
-        q = sum(CHARGE[s] for s in a.get_chemical_symbols())
-        if q != 0:
-            raise SystemExit(f"{name}: {a.info['config_id']} has net formal charge {q}")
-    return frames
-
-
-def correlations(tmorder, frames, tmp):
-    path, h5 = Path(tmp) / "all.extxyz", Path(tmp) / "corr.h5"
-    write(str(path), frames, format="extxyz")
-    subprocess.run([tmorder, "correlations", str(MODEL), str(path), "-o", str(h5), "-f"], check=True,
-                   stdout=subprocess.DEVNULL)
-    with h5py.File(h5) as f:
-        return np.asarray(f["correlations/values"])[:, 1:]
-
-
-def longest_reduced_vector(atoms):
-    from ase.build import niggli_reduce
-
-    a = atoms.copy()
-    a.pbc = True
-    niggli_reduce(a)
-    return float(max(a.cell.lengths()))
-
-
-# Larger cells must be compact: long stacks (reduced cells of 20-30 A) charge-slosh for
-# hundreds of SCF iterations and need many plane waves along the long axis.
-MAX_REDUCED_LENGTH = 12.0
-
-
-def farthest_point(corr, classes, sizes, want, lengths):
-    chosen = [i for i, c in enumerate(classes) if sizes[i] <= ALL_UP_TO[c]]
-    for name, k in want.items():
-        idx = [i for i, c in enumerate(classes)
-               if c == name and sizes[i] > ALL_UP_TO[c] and lengths[i] < MAX_REDUCED_LENGTH]
-        if k >= len(idx):
-            chosen += idx
-            continue
-        picked = []
-        for _ in range(k):
-            ref = chosen + picked
-            if ref:
-                d = np.min(np.linalg.norm(corr[idx][:, None, :] - corr[ref][None, :, :], axis=2), axis=1)
-            else:
-                d = np.zeros(len(idx))
-            d[[idx.index(p) for p in picked]] = -1.0
-            picked.append(idx[int(np.argmax(d))])  # first index on ties: smallest cells come first
-        chosen += picked
-    return chosen
-
-
-def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("tmorder")
-    p.add_argument("output")
-    args = p.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        frames, classes = [], []
-        for name in CLASSES:
-            f = enumerate_class(args.tmorder, name, tmp)
-            frames += f
-            classes += [name] * len(f)
-        corr = correlations(args.tmorder, frames, tmp)
-    sizes = [int(a.info["config_id"].split("-")[1][1:]) for a in frames]  # CLASS-nN-sS-dD
-    lengths = [longest_reduced_vector(a) if s > ALL_UP_TO[c] else 0.0 for a, s, c in zip(frames, sizes, classes)]
-    chosen = farthest_point(corr, classes, sizes, {n: c[2] for n, c in CLASSES.items()}, lengths)
-    picked = sorted((frames[i] for i in chosen), key=lambda a: (len(a), a.info["config_id"]))
-    write(args.output, picked, format="extxyz")
-    counts = {}
-    for a in picked:
-        counts[a.info["structure_class"]] = counts.get(a.info["structure_class"], 0) + 1
-    print(f"{len(picked)} structures -> {args.output}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    print("atoms:", sorted(len(a) for a in picked))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(select_main(__doc__.split("\n\n")[0], MODEL, ENUM, CLASSES, ALL_UP_TO, CHARGE))

@@ -1,0 +1,109 @@
+"""Training-structure selection shared by the clusters/*/dft/select_structures.py scripts.
+
+A system script names its structure classes (an enumeration model and `tmorder enumerate`
+options each), the formal charges every structure must balance, and how many cells to pick
+per class; `select_main` enumerates every class, keeps every cell of up to `all_up_to[class]`
+parent cells, and among the larger, compact ones (reduced cell vectors below
+MAX_REDUCED_LENGTH) picks structures by greedy farthest-point sampling of the full model's
+correlation vectors (distance to everything already chosen, all classes; the smallest cell on
+ties), so the set spans the cluster space. Deterministic; writes one extxyz with
+config_id = CLASS-<enumeration id>, sorted by atom count (small cells finish first).
+"""
+import argparse
+import subprocess
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+from ase.io import read, write
+
+# Larger cells must be compact: long stacks (reduced cells of 20-30 A) charge-slosh for
+# hundreds of SCF iterations and need many plane waves along the long axis.
+MAX_REDUCED_LENGTH = 12.0
+
+
+def longest_reduced_vector(atoms):
+    """Longest vector (Angstrom) of the Niggli-reduced cell."""
+    from ase.build import niggli_reduce
+
+    a = atoms.copy()
+    a.pbc = True
+    niggli_reduce(a)
+    return float(max(a.cell.lengths()))
+
+
+def correlations(tmorder, model, frames, tmp, name="all"):
+    """Correlation vectors (empty cluster included) of `frames` with `model`, via
+    `tmorder correlations`."""
+    path, h5 = Path(tmp) / f"{name}.extxyz", Path(tmp) / f"{name}.h5"
+    write(str(path), frames, format="extxyz")
+    subprocess.run([tmorder, "correlations", str(model), str(path), "-o", str(h5), "-f"], check=True,
+                   stdout=subprocess.DEVNULL)
+    with h5py.File(h5) as f:
+        return np.asarray(f["correlations/values"])
+
+
+def enumerate_class(tmorder, name, model, options, charges, tmp):
+    """Every structure of one class, config_id prefixed with the class name; refuses a
+    structure whose formal charges do not balance."""
+    out = Path(tmp) / f"{name}.extxyz"
+    subprocess.run([tmorder, "enumerate", str(model), *options, "-o", str(out), "-f"], check=True,
+                   stdout=subprocess.DEVNULL)
+    frames = read(str(out), index=":")
+    for a in frames:
+        a.info["config_id"] = f"{name}-{a.info['config_id']}"
+        a.info["structure_class"] = name
+        q = sum(charges[s] for s in a.get_chemical_symbols())
+        if q != 0:
+            raise SystemExit(f"{name}: {a.info['config_id']} has net formal charge {q}")
+    return frames
+
+
+def farthest_point(corr, classes, sizes, want, all_up_to, lengths):
+    chosen = [i for i, c in enumerate(classes) if sizes[i] <= all_up_to[c]]
+    for name, k in want.items():
+        idx = [i for i, c in enumerate(classes)
+               if c == name and sizes[i] > all_up_to[c] and lengths[i] < MAX_REDUCED_LENGTH]
+        if k >= len(idx):
+            chosen += idx
+            continue
+        picked = []
+        for _ in range(k):
+            ref = chosen + picked
+            if ref:
+                d = np.min(np.linalg.norm(corr[idx][:, None, :] - corr[ref][None, :, :], axis=2), axis=1)
+            else:
+                d = np.zeros(len(idx))
+            d[[idx.index(p) for p in picked]] = -1.0
+            picked.append(idx[int(np.argmax(d))])  # first index on ties: smallest cells come first
+        chosen += picked
+    return chosen
+
+
+def select_main(description, model, enum_dir, classes, all_up_to, charges):
+    """Command line of a system's select_structures.py: TMORDER_BINARY OUT.extxyz.
+    `classes` maps a class name to (enumeration model file in enum_dir, enumerate options,
+    how many cells larger than all_up_to[class] to pick)."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("tmorder")
+    p.add_argument("output")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        frames, names = [], []
+        for name, (enum_model, options, _) in classes.items():
+            f = enumerate_class(args.tmorder, name, Path(enum_dir) / enum_model, options, charges, tmp)
+            frames += f
+            names += [name] * len(f)
+        corr = correlations(args.tmorder, model, frames, tmp)[:, 1:]
+    sizes = [int(a.info["config_id"].split("-")[1][1:]) for a in frames]  # CLASS-nN-sS-dD
+    lengths = [longest_reduced_vector(a) if s > all_up_to[c] else 0.0 for a, s, c in zip(frames, sizes, names)]
+    chosen = farthest_point(corr, names, sizes, {n: c[2] for n, c in classes.items()}, all_up_to, lengths)
+    picked = sorted((frames[i] for i in chosen), key=lambda a: (len(a), a.info["config_id"]))
+    write(args.output, picked, format="extxyz")
+    counts = {}
+    for a in picked:
+        counts[a.info["structure_class"]] = counts.get(a.info["structure_class"], 0) + 1
+    print(f"{len(picked)} structures -> {args.output}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print("atoms:", sorted(len(a) for a in picked))
+    return 0
