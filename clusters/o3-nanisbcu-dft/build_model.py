@@ -35,7 +35,9 @@ DRIVER = REPO / "jobs" / "dft" / "tmorder_dft.py"
 
 def sh(cmd, **kw):
     print("$", " ".join(map(str, cmd)), flush=True)
-    out = subprocess.run(list(map(str, cmd)), check=True, capture_output=True, text=True, **kw)
+    out = subprocess.run(list(map(str, cmd)), capture_output=True, text=True, **kw)
+    if out.returncode != 0:
+        sys.exit(f"failed (exit {out.returncode}): {out.stderr.strip()}")
     return out.stdout
 
 
@@ -62,6 +64,45 @@ def honeycomb_check(atoms):
     return int(np.sum(nn & sb & (sym[j] == "Sb"))) / n_sb, int(np.sum(nn & sb & (sym[j] == "Ni"))) / n_sb
 
 
+SCANNED_SPACES = ("[3.2]", "[4.5]", "[5.4]", "[5.7]", "[6.2]", "[3.2, 3.2]", "[6.2, 3.1]")
+
+
+def scan_cluster_spaces(tmorder, training, refs, method):
+    """LOO and 10-fold CV RMSE of the same fit for each cutoff list in SCANNED_SPACES (the
+    model.toml with only its cutoffs changed): the evidence for the cutoffs model.toml uses."""
+    import tempfile
+
+    base = (HERE / "model.toml").read_text()
+    current = re.search(r"^cutoffs = (.*)$", base, re.M).group(1)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for cut in SCANNED_SPACES:
+            toml = Path(tmp) / "space.toml"
+            toml.write_text(base.replace(f"cutoffs = {current}", f"cutoffs = {cut}").replace('file = "POSCAR"', f'file = "{HERE / "POSCAR"}"'))
+            row = {"cutoffs": cut}
+            for label, cv in (("loo", ["--cv", "loo"]), ("kfold10", ["--cv", "kfold", "--k", "10", "--seed", "1"])):
+                run = subprocess.run(list(map(str, [tmorder, "fit", toml, training, "-o", Path(tmp) / "m.json", "-f",
+                                                    "--method", method, *cv, *refs])), capture_output=True, text=True)
+                if run.returncode != 0:  # e.g. a fitted Ewald coefficient <= 0, which tmorder refuses
+                    row["refused"] = run.stderr.split("error: ")[-1].split(";")[0].split(": ", 1)[-1].strip()
+                    break
+                text = run.stdout
+                row[f"cv_{label}_meV_per_site"] = float(re.search(r"CV RMSE:\s+([\d.]+)", text).group(1))
+                row["train_meV_per_site"] = float(re.search(r"train RMSE:\s+([\d.]+)", text).group(1))
+                row["functions"] = int(re.search(r"non-zero ECIs: \d+ of (\d+)", text).group(1))
+            rows.append(row)
+    return rows
+
+
+def sbsb_pairs(atoms):
+    """In-plane Sb-Sb nearest-neighbour pairs per cell: 0 for a honeycomb host."""
+    from ase.neighborlist import neighbor_list
+
+    i, j, d = neighbor_list("ijd", atoms, 3.2)
+    sym = np.array(atoms.get_chemical_symbols())
+    return int(np.sum((np.abs(d - 3.063) < 0.1) & (sym[i] == "Sb") & (sym[j] == "Sb"))) // 2
+
+
 def write_markdown(out, path):
     """validation.md: the numbers of validation.json as tables (generated; do not edit)."""
     gs = out["ground_state_2to1"]
@@ -73,7 +114,7 @@ def write_markdown(out, path):
         f"- training structures: {out['n_training']} (PBE+U single points, dft/training.extxyz)",
         f"- train RMSE {out['train_rmse_meV_per_site']} meV/site, 10-fold CV RMSE {out['cv_rmse_meV_per_site']} meV/site "
         "(site = TM or Na-layer site; 2 per formula unit)",
-        f"- non-zero ECIs {int(out['nonzero_ecis'])} of 74; fitted Ewald coefficient (1/eps_r) {out['electrostatic_coefficient']}",
+        f"- non-zero ECIs {int(out['nonzero_ecis'])} of {int(out['n_functions'])}; fitted Ewald coefficient (1/eps_r) {out['electrostatic_coefficient']}",
         "- reference energies (eV/atom, least squares over the training set): "
         + ", ".join(f"{k} {v:.4f}" for k, v in out["reference_energies_eV_per_atom"].items()),
         "",
@@ -85,14 +126,21 @@ def write_markdown(out, path):
     ]
     for label, text in out["annealing_2to1"].items():
         lines.append(f"- simulated annealing, {label}: {text}")
+    lines += ["", f"## Cluster spaces scanned ({out['method']}; RMSE meV/site)", "",
+              "| cutoffs (A; pairs, triplets) | functions | LOO CV | 10-fold CV | train |", "|---|---|---|---|---|"]
+    for r in out["cluster_space_scan"]:
+        fig = lambda k: f"{r[k]:.1f}" if k in r else "-"
+        lines.append(f"| {r['cutoffs']} | {r.get('functions', '-')} | {fig('cv_loo_meV_per_site')} | {fig('cv_kfold10_meV_per_site')} "
+                     f"| {fig('train_meV_per_site')} |" + (f" refused: {r['refused']}" if "refused" in r else ""))
     lines += ["", "## DFT cost (GPAW single points, one shared core of a 2-core VM, two jobs side by side)", "",
               "| atoms | single points | median wall time (s) | range (s) |", "|---|---|---|---|"]
     for n, v in out["dft_wall_seconds_by_atoms"].items():
         lines.append(f"| {n} | {v['count']} | {v['median']:.0f} | {v['min']:.0f}-{v['max']:.0f} |")
     lines += ["", "## Cu exchange: E(Cu in the Na layer, Na on its TM site) - E(host), eV per cell", "",
-              "| exchanged cell | host | DFT | model | model - DFT |", "|---|---|---|---|---|"]
+              "| exchanged cell | host | host Sb-Sb NN pairs | DFT | model | model - DFT |", "|---|---|---|---|---|---|"]
     for e in out["cu_exchange"]:
-        lines.append(f"| {e['cell']} | {e['host']} | {e['dft_eV']:+.3f} | {e['model_eV']:+.3f} | {e['model_eV'] - e['dft_eV']:+.3f} |")
+        lines.append(f"| {e['cell']} | {e['host']} | {e['host_SbSb_nn_pairs']} ({'honeycomb' if e['host_SbSb_nn_pairs'] == 0 else 'Sb-clustered'}) "
+                     f"| {e['dft_eV']:+.3f} | {e['model_eV']:+.3f} | {e['model_eV'] - e['dft_eV']:+.3f} |")
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -124,7 +172,9 @@ def main():
     out["reference_energies_eV_per_atom"] = mu
     refs = [f"{s}={v:.6f}" for s, v in mu.items() if v != 0.0]
 
-    # 3. fit
+    # 3. cluster-space scan, then the fit with model.toml's cutoffs
+    out["method"] = args.method
+    out["cluster_space_scan"] = scan_cluster_spaces(T, dft / "training.extxyz", [x for r in refs for x in ("--reference", r)], args.method)
     fit = sh([T, "fit", HERE / "model.toml", dft / "training.extxyz", "-o", HERE / "model.json", "-f",
               "--method", args.method, "--cv", "kfold", "--k", "10", "--seed", "1",
               "--report", HERE / "fit-report.h5", "--hull-axis", "TM:Sb",
@@ -133,7 +183,7 @@ def main():
     (HERE / "fit.txt").write_text(fit)
     for key, pattern in (("train_rmse_meV_per_site", r"train RMSE:\s+([\d.]+)"), ("cv_rmse_meV_per_site", r"CV RMSE:\s+([\d.]+)"),
                          ("electrostatic_coefficient", r"electrostatic coefficient \(1/eps_r\): ([-\d.e+]+)"),
-                         ("nonzero_ecis", r"non-zero ECIs: (\d+)")):
+                         ("nonzero_ecis", r"non-zero ECIs: (\d+)"), ("n_functions", r"non-zero ECIs: \d+ of (\d+)")):
         m = re.search(pattern, fit)
         out[key] = float(m.group(1)) if m else None
     sh(["/usr/bin/python3", REPO / "analysis" / "plot_fit.py", HERE / "fit-report.h5", "-o", HERE / "fit-report.png"])
@@ -158,22 +208,25 @@ def main():
     out["annealing_2to1"] = anneal
 
     # 5. Cu exchange energetics, DFT vs model
+    # Hosts of the 3-cell exchanges are training structures, so both sets are evaluated.
     val_path = dft / "validation-dft.extxyz"
     val = read(str(val_path), index=":") if val_path.stat().st_size else []
     exchange = []
     if val:
-        csv = HERE / "validation-energies.csv"
-        sh([T, "energy", HERE / "model.json", val_path, "-o", csv, "-f"])
-        rows = [ln.split(",") for ln in csv.read_text().splitlines()]
-        head = rows[0]
-        model_e = {r[head.index("config_id")]: float(r[head.index("E_total_eV")]) for r in rows[1:]}
-        dft_e = {a.info["config_id"]: a.get_potential_energy() for a in val}
+        model_e = {}
+        for src, csv in ((val_path, HERE / "validation-energies.csv"), (dft / "training.extxyz", HERE / "training-energies.csv")):
+            sh([T, "energy", HERE / "model.json", src, "-o", csv, "-f"])
+            rows = [ln.split(",") for ln in csv.read_text().splitlines()]
+            head = rows[0]
+            model_e.update({r[head.index("config_id")]: float(r[head.index("E_total_eV")]) for r in rows[1:]})
+        frames = {a.info["config_id"]: a for a in train + val}
+        dft_e = {k: a.get_potential_energy() for k, a in frames.items()}
         for a in val:
             if a.info.get("structure_class") != "validation-exchanged" or a.info["host_id"] not in dft_e:
                 continue
             cid, host = a.info["config_id"], a.info["host_id"]
-            exchange.append({"cell": cid, "host": host, "dft_eV": dft_e[cid] - dft_e[host],
-                             "model_eV": model_e[cid] - model_e[host]})
+            exchange.append({"cell": cid, "host": host, "host_SbSb_nn_pairs": sbsb_pairs(frames[host]),
+                             "dft_eV": dft_e[cid] - dft_e[host], "model_eV": model_e[cid] - model_e[host]})
     out["cu_exchange"] = exchange
     (HERE / "validation.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     write_markdown(out, HERE / "validation.md")
