@@ -5,11 +5,12 @@ options each), the formal charges every structure must balance, and how many cel
 per class; `select_main` enumerates every class, keeps every cell of up to `all_up_to[class]`
 parent cells, and among the larger, compact ones (reduced cell vectors below
 MAX_REDUCED_LENGTH) picks structures by greedy farthest-point sampling of the full model's
-correlation vectors (distance to everything already chosen, all classes; the smallest cell on
-ties), so the set spans the cluster space. Deterministic; writes one extxyz with
+correlation vectors, computed with SELECTION_CUTOFFS (distance to everything already chosen,
+all classes; the smallest cell on ties), so the set spans the cluster space. Deterministic; writes one extxyz with
 config_id = CLASS-<enumeration id>, sorted by atom count (small cells finish first).
 """
 import argparse
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -31,6 +32,28 @@ def longest_reduced_vector(atoms):
     a.pbc = True
     niggli_reduce(a)
     return float(max(a.cell.lengths()))
+
+
+# The cluster space the training sets were selected in (farthest-point sampling of its
+# correlation vectors). A model's fitted cutoffs are chosen afterwards by CV and are usually
+# shorter; selection stays in this space so that rerunning a select script reproduces the
+# structures that were computed.
+SELECTION_CUTOFFS = "[6.2, 3.1]"
+
+
+def with_cutoffs(model_toml, cutoffs, directory):
+    """A copy of `model_toml` in `directory` with its [clusters] cutoffs replaced by
+    `cutoffs` (TOML array text) and its structure file made absolute."""
+    model_toml = Path(model_toml).resolve()
+    text = model_toml.read_text()
+    text, n = re.subn(r"^cutoffs\s*=.*$", f"cutoffs = {cutoffs}", text, count=1, flags=re.M)
+    if n != 1:
+        raise SystemExit(f"{model_toml}: no 'cutoffs = [...]' line to replace")
+    text = re.sub(r'^file\s*=\s*"([^"]+)"', lambda m: f'file = "{(model_toml.parent / m.group(1)).resolve()}"', text,
+                  count=1, flags=re.M)
+    out = Path(directory) / f"{model_toml.stem}-cutoffs.toml"
+    out.write_text(text)
+    return out
 
 
 def correlations(tmorder, model, frames, tmp, name="all"):
@@ -95,7 +118,7 @@ def select_main(description, model, enum_dir, classes, all_up_to, charges):
             f = enumerate_class(args.tmorder, name, Path(enum_dir) / enum_model, options, charges, tmp)
             frames += f
             names += [name] * len(f)
-        corr = correlations(args.tmorder, model, frames, tmp)[:, 1:]
+        corr = correlations(args.tmorder, with_cutoffs(model, SELECTION_CUTOFFS, tmp), frames, tmp)[:, 1:]
     sizes = [int(a.info["config_id"].split("-")[1][1:]) for a in frames]  # CLASS-nN-sS-dD
     lengths = [longest_reduced_vector(a) if s > all_up_to[c] else 0.0 for a, s, c in zip(frames, sizes, names)]
     chosen = farthest_point(corr, names, sizes, {n: c[2] for n, c in classes.items()}, all_up_to, lengths)

@@ -27,7 +27,9 @@ from ase.io import read, write
 HERE = Path(__file__).resolve().parent
 MODEL = HERE.parent / "model.toml"
 sys.path.insert(0, str(HERE.parents[2] / "jobs" / "dft"))
-from structure_selection import correlations as shared_correlations, longest_reduced_vector  # noqa: E402
+from model_building import neighbour_pairs as nn_pairs  # noqa: E402
+from structure_selection import (SELECTION_CUTOFFS, correlations as shared_correlations,  # noqa: E402
+                                 longest_reduced_vector, with_cutoffs)
 
 
 def neighbour_counts(atoms, a, b, d):
@@ -41,14 +43,10 @@ def neighbour_counts(atoms, a, b, d):
     return {int(k): int(np.sum(i[keep] == k)) for k in np.where(sym == a)[0]}
 
 
-def nn_pairs(atoms, a, b, d=3.063):
-    """In-plane nearest-neighbour a-b bonds per cell (each counted once when a == b)."""
-    n = sum(neighbour_counts(atoms, a, b, d).values())
-    return n // 2 if a == b else n
-
-
 def correlations(tmorder, frames, tmp, name):
-    return shared_correlations(tmorder, MODEL, frames, tmp, name)
+    """Correlations in the space the training set was selected in (SELECTION_CUTOFFS): hosts
+    are found, and held-out cells checked, in that space, independent of the fitted cutoffs."""
+    return shared_correlations(tmorder, with_cutoffs(MODEL, SELECTION_CUTOFFS, tmp), frames, tmp, name)
 
 
 def exchanged(host, na_index):

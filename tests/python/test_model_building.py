@@ -1,0 +1,112 @@
+"""The shared model-building steps (jobs/dft/model_building.py, structure_selection.with_cutoffs)
+against results known independently: exact least-squares recovery of reference energies,
+nearest-neighbour bond counts of the honeycomb and of a fully occupied triangular layer, the
+cutoff rewrite of a model definition, and the parsing of `tmorder fit` output."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ase.build import make_supercell
+from ase.calculators.singlepoint import SinglePointCalculator
+from ase.io import read
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "jobs" / "dft"))
+import model_building as mb  # noqa: E402
+from structure_selection import with_cutoffs  # noqa: E402
+
+PARENT = REPO / "clusters" / "o3-nanisbcu-dft" / "POSCAR"
+
+
+def test_reference_energies_recover_a_linear_composition_trend_exactly():
+    mu_true = {"Na": -1.3, "Ni": -5.7, "Sb": -4.1}
+    parent = read(str(PARENT))
+    frames = []
+    rng = np.random.default_rng(4)
+    for k in range(6):
+        # cells of 1-3 parent cells, k % 3 Sb, and one Na removed from every other cell:
+        # the Na, Ni and Sb counts vary independently of each other and of the cell size
+        a = make_supercell(parent, np.diag([1, 1, 1 + k % 3]))
+        sym = a.get_chemical_symbols()
+        tm = [i for i, s in enumerate(sym) if s == "Ni"]
+        for i in rng.choice(tm, size=min(k % 3, len(tm)), replace=False):
+            sym[i] = "Sb"
+        a.set_chemical_symbols(sym)
+        if k % 2:
+            del a[[i for i, s in enumerate(sym) if s == "Na"][0]]
+            sym = a.get_chemical_symbols()
+        e = sum(mu_true.get(s, 0.0) for s in sym)
+        a.calc = SinglePointCalculator(a, energy=e)
+        frames.append(a)
+    mu = mb.reference_energies(frames, ("Na", "Ni", "Sb", "Cu"))
+    assert mu["Cu"] == 0.0  # absent species keep a zero reference
+    for s, v in mu_true.items():
+        assert mu[s] == pytest.approx(v, abs=1e-9)
+    assert mb.reference_options(mu) == ["--reference", "Na=-1.300000", "--reference", "Ni=-5.700000",
+                                        "--reference", "Sb=-4.100000"]
+
+
+def honeycomb_cell():
+    """sqrt3 x sqrt3 in-plane supercell of the O3 parent (det 3) with Sb on one of its three
+    TM sites: Na3Ni2SbO6's honeycomb layer."""
+    parent = read(str(PARENT))
+    cell = make_supercell(parent, [[2, -1, -1], [-1, 2, -1], [0, 0, 1]])
+    sym = cell.get_chemical_symbols()
+    sym[[i for i, s in enumerate(sym) if s == "Ni"][0]] = "Sb"
+    cell.set_chemical_symbols(sym)
+    return cell
+
+
+def test_neighbour_pairs_of_the_honeycomb_layer():
+    cell = honeycomb_cell()
+    assert cell.get_chemical_symbols().count("Sb") == 1
+    assert mb.neighbour_pairs(cell, "Sb", "Sb") == 0
+    assert mb.neighbour_pairs(cell, "Sb", "Ni") == 6  # each Sb surrounded by Ni
+    assert mb.neighbour_pairs(cell, "Ni", "Ni") == 3  # Ni honeycomb: 2 Ni x 3 Ni neighbours / 2
+
+
+def test_neighbour_pairs_of_a_full_triangular_layer():
+    # one TM site per cell, 6 in-plane neighbours: 3 bonds per cell, for any supercell
+    for matrix in (np.eye(3, dtype=int), np.diag([2, 2, 1]), [[2, -1, -1], [-1, 2, -1], [0, 0, 1]]):
+        cell = make_supercell(read(str(PARENT)), matrix)
+        n = cell.get_chemical_symbols().count("Ni")
+        assert mb.neighbour_pairs(cell, "Ni", "Ni") == 3 * n
+
+
+def test_with_cutoffs_replaces_only_the_cutoffs_and_makes_the_structure_path_absolute(tmp_path):
+    src = REPO / "clusters" / "o3-nanisbcu-dft" / "model.toml"
+    out = with_cutoffs(src, "[3.2, 3.2]", tmp_path)
+    new, old = out.read_text().splitlines(), src.read_text().splitlines()
+    changed = [(a, b) for a, b in zip(old, new) if a != b]
+    assert len(new) == len(old)
+    assert [b for _, b in changed] == [f'file = "{PARENT.resolve()}"', "cutoffs = [3.2, 3.2]"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[structure]\nfile = "POSCAR"\n')
+    with pytest.raises(SystemExit, match="cutoffs"):
+        with_cutoffs(bad, "[3.2]", tmp_path / ".")
+
+
+FIT_OUTPUT = """training set: t.extxyz (39 structures), model: M (27 functions, 2 active sites per cell)
+method: lasso, alpha = 0.00117171 (chosen by k-fold k=10 CV over 50 values)
+train RMSE: 27.907 meV/site
+CV RMSE:    57.216 meV/site (k-fold k=10)
+non-zero ECIs: 16 of 27
+electrostatic coefficient (1/eps_r): 0.00325084 (fitted)
+"""
+
+
+def test_parse_fit_reads_the_figures_of_tmorder_fit():
+    fit = mb.parse_fit(FIT_OUTPUT)
+    assert fit == {"train_rmse_meV_per_site": 27.907, "cv_rmse_meV_per_site": 57.216, "electrostatic_coefficient": 0.00325084,
+                   "nonzero_ecis": 16, "n_functions": 27}
+
+
+def test_markdown_scan_reports_refused_fits_with_their_reason():
+    out = {"method": "lasso", "cluster_space_scan": [
+        {"cutoffs": "[4.5]", "functions": 27, "cv_loo_meV_per_site": 49.4, "cv_kfold10_meV_per_site": 57.2, "train_meV_per_site": 27.9},
+        {"cutoffs": "[6.2]", "refused": "the fitted electrostatic coefficient -0.006 is not > 0"}]}
+    lines = mb.markdown_scan(out)
+    assert "| [4.5] | 27 | 49.4 | 57.2 | 27.9 |" in lines
+    assert any(ln.startswith("| [6.2] | - | - | - | - |") and "refused: the fitted electrostatic" in ln for ln in lines)
