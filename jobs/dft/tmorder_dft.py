@@ -15,7 +15,8 @@ U(Ni) = 6.2 eV, U(Mn) = 3.9 eV: Materials Project values), plane-wave cutoff 450
 Monkhorst-Pack k-points at a constant density (n_i = ceil(13.5 A |b_i|), b_i reciprocal
 vectors without 2 pi: 3 x 3 x 3 for the 12-atom sqrt3 x sqrt3 O3 cells, the same density for
 every cell), Fermi-Dirac smearing 0.05 eV, ferromagnetic initial moments, ideal unrelaxed
-positions at the lattice parameters of the model. Run one process per core with
+positions at the lattice parameters of the model; `--settings '{"relax": {...}}'` relaxes
+positions (and optionally the cell) first and trains on the relaxed geometry. Run one process per core with
 OMP_NUM_THREADS=1 (see jobs/dft/dft.sbatch); Debian's gpaw with libopenblas0-serial.
 """
 
@@ -50,6 +51,13 @@ DEFAULT_SETTINGS = {
     # magnetic cells (GPAW's default beta 0.05 left some 12-atom cells oscillating).
     "mixer": {"beta": 0.05, "nmaxold": 8, "weight": 100.0},
     "geometry": "ideal unrelaxed positions at the model's lattice parameters",
+    # None: single points at the ideal positions. {"fmax_eV_per_A": f, "max_steps": n,
+    # "cell": bool}: BFGS relaxation of the positions (and, with cell = true, of the cell
+    # shape and volume through ASE's UnitCellFilter) until every force (and stress x volume)
+    # is below f; a relaxation that does not get there in n steps is recorded as unconverged.
+    # Needed where the ideal sites cannot represent the physics, e.g. the cooperative
+    # Jahn-Teller distortion of Mn3+ in O'3 NaMn(Al)O2.
+    "relax": None,
     # The same lattice in its Niggli-reduced basis: enumerated supercells come as Hermite
     # normal forms of the primitive cell, often very skewed; a reduced cell needs fewer plane
     # waves and k-points for the same accuracy. tmorder fit maps either basis back.
@@ -111,6 +119,31 @@ def make_calculator(atoms, settings, txt):
     )
 
 
+def _relax(atoms, relax, record, log):
+    """BFGS on the positions (and the cell with relax["cell"]) in place; records the relaxed
+    geometry, the step count and the largest remaining force in record["relax"]."""
+    import numpy as np
+    from ase.optimize import BFGS
+
+    target = atoms
+    if relax.get("cell"):
+        from ase.constraints import UnitCellFilter
+
+        target = UnitCellFilter(atoms)
+    opt = BFGS(target, logfile=str(log))
+    converged = bool(opt.run(fmax=relax["fmax_eV_per_A"], steps=relax["max_steps"]))
+    forces = target.get_forces()
+    record["relax"] = {
+        "converged": converged,
+        "steps": int(opt.get_number_of_steps()),
+        "fmax_final_eV_per_A": float(np.sqrt((forces ** 2).sum(axis=1)).max()),
+        "cell": bool(relax.get("cell")),
+        "positions_angstrom": atoms.positions.tolist(),
+        "cell_angstrom": atoms.cell.tolist(),
+        "symbols": atoms.get_chemical_symbols(),
+    }
+
+
 def _write_json_atomically(path, data):
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
@@ -147,9 +180,15 @@ def run_one(atoms, settings, result_path, log_path):
     t0 = time.time()
     try:
         atoms.calc = make_calculator(atoms, settings, log_path)
+        if settings.get("relax"):
+            _relax(atoms, settings["relax"], record, Path(log_path).with_suffix(".relax.log"))
         record["energy_eV"] = float(atoms.get_potential_energy())
         record["magnetic_moment_muB"] = float(atoms.get_magnetic_moment()) if settings["spin_polarized"] else 0.0
         record["status"] = "converged"
+        if settings.get("relax") and not record["relax"]["converged"]:
+            record["status"] = "unconverged"
+            record["error"] = (f"relaxation: largest force {record['relax']['fmax_final_eV_per_A']:.3f} eV/A after "
+                               f"{record['relax']['steps']} steps (target {settings['relax']['fmax_eV_per_A']})")
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, never dropped
         name = type(exc).__name__
         record["status"] = "unconverged" if "Convergence" in name else "failed"
@@ -244,6 +283,15 @@ def collect(structures, results_dir, training, out=sys.stdout):
             continue
         a = atoms.copy()
         s = rec["settings"]
+        relaxed = rec.get("relax")
+        if relaxed:
+            # The relaxed geometry (in the driver's reduced cell); tmorder fit maps it back
+            # onto the parent lattice and reports strain and displacements.
+            from ase import Atoms
+
+            info = dict(a.info)
+            a = Atoms(relaxed["symbols"], positions=relaxed["positions_angstrom"], cell=relaxed["cell_angstrom"], pbc=True)
+            a.info.update(info)
         a.info.update({
             "energy": rec["energy_eV"],
             "dft_code": f"{rec['code']} {rec['code_version']}",
@@ -255,7 +303,8 @@ def collect(structures, results_dir, training, out=sys.stdout):
             "dft_smearing": f"{s['smearing']['type']}:{s['smearing']['width_eV']}",
             "dft_magnetic_init": "ferromagnetic",
             "dft_magnetic_moment": rec.get("magnetic_moment_muB", 0.0),
-            "dft_geometry": "unrelaxed",
+            "dft_geometry": (("relaxed positions and cell" if relaxed["cell"] else "relaxed positions, fixed cell")
+                             + f", fmax {s['relax']['fmax_eV_per_A']} eV/A, {relaxed['steps']} steps") if relaxed else "unrelaxed",
             "dft_scf_criteria": ",".join(f"{k}:{v}" for k, v in sorted(s["convergence"].items())),
             "dft_mixer": ",".join(f"{k}:{v}" for k, v in sorted((s.get("mixer") or {}).items())) or "gpaw-default",
             "dft_point_group_symmetry": bool(s.get("point_group_symmetry", True)),

@@ -133,3 +133,49 @@ def test_kpoint_mesh_has_constant_density():
     assert dft.kpoint_mesh(cell, 3.0) == [1, 1, 1]  # |b| = 0.2, 0.1, 0.033 per Angstrom: ceil(0.6) = 1
     assert dft.kpoint_mesh(np.diag([2.0, 4.0, 8.0]), 3.0) == [2, 1, 1]
     assert dft.kpoint_mesh(np.diag([1.0, 1.0, 1.0]), 3.0) == [3, 3, 3]
+
+
+def test_relaxation_lowers_the_energy_and_trains_on_the_relaxed_geometry(tmp_path):
+    """bcc Na in its 2-atom cubic cell with the body-centre atom pushed 0.2 A off centre: by
+    symmetry the relaxed position is the centre again. The relaxed energy lies below the
+    single point of the displaced geometry, the forces end below fmax, the training frame
+    holds the relaxed positions and says so; a relaxation cut off after one step is recorded
+    as unconverged and excluded."""
+    if subprocess.run([sys.executable, "-c", "import gpaw"], capture_output=True).returncode != 0:
+        pytest.fail("GPAW is not installed (Debian packages gpaw gpaw-data; scripts/install-deps.sh installs them)")
+    import numpy as np
+    import tmorder_dft as dft
+    from ase.build import bulk
+    from ase.io import read, write
+
+    a = bulk("Na", "bcc", a=4.23, cubic=True)
+    a.positions[1, 0] += 0.2
+    a.info["config_id"] = "na-displaced"
+    structures = tmp_path / "s.extxyz"
+    write(str(structures), [a], format="extxyz")
+    loose = dict(LOOSE, niggli_reduce=False)
+    dft_cli("run", structures, tmp_path / "sp", "--settings", json.dumps(loose))
+    single = json.loads((tmp_path / "sp" / "na-displaced.json").read_text())
+
+    relax = dict(loose, relax={"fmax_eV_per_A": 0.02, "max_steps": 30})
+    dft_cli("run", structures, tmp_path / "rx", "--settings", json.dumps(relax))
+    rec = json.loads((tmp_path / "rx" / "na-displaced.json").read_text())
+    assert rec["status"] == "converged", rec.get("error")
+    assert rec["relax"]["converged"] and rec["relax"]["steps"] >= 1 and rec["relax"]["fmax_final_eV_per_A"] < 0.02
+    assert rec["energy_eV"] < single["energy_eV"] - 1e-3
+    moved = np.asarray(rec["relax"]["positions_angstrom"])
+    offset = (moved[1] - moved[0]) % 4.23
+    assert np.allclose(offset, [2.115, 2.115, 2.115], atol=0.05)  # back to the body centre
+
+    n, _ = dft.collect(structures, tmp_path / "rx", tmp_path / "t.extxyz")
+    frame = read(str(tmp_path / "t.extxyz"))
+    assert n == 1 and np.allclose(frame.positions, moved)
+    assert frame.info["dft_geometry"].startswith("relaxed positions, fixed cell")
+    assert frame.get_potential_energy() == pytest.approx(rec["energy_eV"])
+
+    cut = dict(loose, relax={"fmax_eV_per_A": 1e-4, "max_steps": 1})
+    dft_cli("run", structures, tmp_path / "cut", "--settings", json.dumps(cut))
+    bad = json.loads((tmp_path / "cut" / "na-displaced.json").read_text())
+    assert bad["status"] == "unconverged" and "relaxation" in bad["error"]
+    n, excluded = dft.collect(structures, tmp_path / "cut", tmp_path / "t2.extxyz")
+    assert n == 0 and excluded[0][0] == "na-displaced"
