@@ -15,7 +15,6 @@ Steps (jobs/dft/model_building.py; every number is recomputed from the files):
     from the structure (no Ru-Ru nearest neighbours in the TM layer, 6 Ni around each Ru).
 Writes validation.json and validation.md; README.md discusses them.
 """
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -27,20 +26,8 @@ import model_building as mb  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--tmorder", default=str(REPO / "build" / "tmorder"))
-    p.add_argument("--method", default="lasso")
-    args = p.parse_args()
-    T = args.tmorder
-    dft = HERE / "dft"
-    out = {"method": args.method}
-
-    train = mb.collect(dft / "structures.extxyz", dft / "results", dft / "training.extxyz")
-    out["n_training"] = len(train)
-    out["dft_wall_seconds_by_atoms"] = mb.dft_cost(dft / "results")
-    mu = mb.reference_energies(train, ("Na", "Ni", "Ru"))
-    out["reference_energies_eV_per_atom"] = mu
-    refs = mb.reference_options(mu)
+    args, train, out, refs = mb.start_build(__doc__, HERE, ("Na", "Ni", "Ru"))
+    T, dft = args.tmorder, HERE / "dft"
     out["cluster_space_scan"] = mb.scan_cluster_spaces(T, HERE / "model.toml", dft / "training.extxyz", refs, args.method)
     out.update(mb.fit(T, HERE / "model.toml", dft / "training.extxyz", HERE, args.method, refs, "TM:Ru", REPO))
     out["ground_state_2to1"] = mb.honeycomb_ground_state(

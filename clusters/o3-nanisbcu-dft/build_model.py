@@ -21,7 +21,6 @@ Steps (every number below is recomputed from the files; nothing is typed in by h
     E(Cu in the Na layer, Na on its TM site) - E(host).
 Writes validation.json and validation.md (steps in jobs/dft/model_building.py); README.md discusses them.
 """
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -42,32 +41,18 @@ def write_markdown(out, path):
     lines += ["## Cu exchange: E(Cu in the Na layer, Na on its TM site) - E(host), eV per cell", "",
               "Held out: smallest max-norm distance of each validation cell's correlation vector (fitted cutoffs) to a "
               "training structure's: " + ", ".join(f"{k} {v:.2f}" for k, v in out["held_out_distance"].items()) + ".", "",
-              "| exchanged cell | host | host Sb-Sb NN pairs | DFT | model | model - DFT |", "|---|---|---|---|---|---|"]
+              "| exchanged cell | host | Na per TM | host Sb-Sb NN pairs | DFT | model | model - DFT |", "|---|---|---|---|---|---|---|"]
     for e in out["cu_exchange"]:
-        lines.append(f"| {e['cell']} | {e['host']} | {e['host_SbSb_nn_pairs']} ({'honeycomb' if e['host_SbSb_nn_pairs'] == 0 else 'Sb-clustered'}) "
+        lines.append(f"| {e['cell']} | {e['host']} | {e['host_na_per_tm']:.2f} | {e['host_SbSb_nn_pairs']} "
                      f"| {e['dft_eV']:+.3f} | {e['model_eV']:+.3f} | {e['model_eV'] - e['dft_eV']:+.3f} |")
     path.write_text("\n".join(lines) + "\n")
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--tmorder", default=str(REPO / "build" / "tmorder"))
-    p.add_argument("--method", default="lasso")
-    args = p.parse_args()
-    T = args.tmorder
-    dft = HERE / "dft"
-    out = {"method": args.method}
-
-    # 1. training and validation data, DFT cost
-    train = mb.collect(dft / "structures.extxyz", dft / "results", dft / "training.extxyz")
+    # 1.-2. training data, DFT cost, reference energies; validation data
+    args, train, out, refs = mb.start_build(__doc__, HERE, ("Na", "Ni", "Sb", "Cu"))
+    T, dft = args.tmorder, HERE / "dft"
     val = mb.collect(dft / "validation.extxyz", dft / "results", dft / "validation-dft.extxyz")
-    out["n_training"] = len(train)
-    out["dft_wall_seconds_by_atoms"] = mb.dft_cost(dft / "results")
-
-    # 2. reference energies
-    mu = mb.reference_energies(train, ("Na", "Ni", "Sb", "Cu"))
-    out["reference_energies_eV_per_atom"] = mu
-    refs = mb.reference_options(mu)
 
     # 3. cluster-space scan, then the fit with model.toml's cutoffs
     out["cluster_space_scan"] = mb.scan_cluster_spaces(T, HERE / "model.toml", dft / "training.extxyz", refs, args.method)
@@ -90,7 +75,10 @@ def main():
         if a.info.get("structure_class") != "validation-exchanged" or a.info["host_id"] not in dft_e:
             continue
         cid, host = a.info["config_id"], a.info["host_id"]
+        counts = frames[host].get_chemical_symbols()
+        na_per_tm = counts.count("Na") / sum(counts.count(x) for x in ("Ni", "Sb", "Cu"))
         exchange.append({"cell": cid, "host": host, "host_SbSb_nn_pairs": mb.neighbour_pairs(frames[host], "Sb", "Sb"),
+                         "host_na_per_tm": na_per_tm,
                          "dft_eV": dft_e[cid] - dft_e[host], "model_eV": model_e[cid] - model_e[host]})
     out["cu_exchange"] = exchange
     (HERE / "validation.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")

@@ -4,6 +4,7 @@ Each step calls the `tmorder` binary or the DFT driver and returns plain numbers
 their output, so a system's build_model.py is the list of its steps and its write-up, and
 every figure in a model's validation.md is recomputed from the files (none typed by hand).
 """
+import argparse
 import json
 import re
 import subprocess
@@ -20,6 +21,23 @@ DRIVER = Path(__file__).resolve().parent / "tmorder_dft.py"
 
 # Cutoff lists a build scans (pairs; pairs and triplets), with model.toml's own list added.
 SCANNED_SPACES = ("[3.2]", "[4.5]", "[5.4]", "[5.7]", "[6.2]", "[3.2, 3.2]", "[6.2, 3.1]")
+
+
+def start_build(doc, here, species):
+    """Command line of a clusters/*/build_model.py (--tmorder, --method), then the first steps
+    every build shares: collect here/dft/training.extxyz, the DFT cost table and the reference
+    energies of `species`. Returns (args, training frames, out dict, --reference options)."""
+    repo = Path(here).parents[1]
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p.add_argument("--tmorder", default=str(repo / "build" / "tmorder"))
+    p.add_argument("--method", default="lasso")
+    args = p.parse_args()
+    dft = Path(here) / "dft"
+    train = collect(dft / "structures.extxyz", dft / "results", dft / "training.extxyz")
+    mu = reference_energies(train, species)
+    out = {"method": args.method, "n_training": len(train), "dft_wall_seconds_by_atoms": dft_cost(dft / "results"),
+           "reference_energies_eV_per_atom": mu}
+    return args, train, out, reference_options(mu)
 
 
 def sh(cmd, **kw):

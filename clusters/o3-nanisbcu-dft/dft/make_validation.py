@@ -9,6 +9,11 @@
    training set does not contain, two with a honeycomb host and two with an Sb-clustered
    host; their hosts (the Cu put back) are 3-cell Cu-substituted training structures, found
    by their correlation vectors.
+3. Na-deficient hosts, 5-cell Na4Ni2CuSb2O10 (Na0.8, one Na vacancy per 5 cells; the composition
+   of the disordered D-NNCSO of the science brief): among the compact cells, the one with the
+   fewest Sb-Sb nearest neighbours and the one with the most; the Cu moves to the Na-layer
+   site next to it that touches the most vacancies, and that Na takes the Cu's TM site.
+   Added after the first six cells, which they leave unchanged.
 The exchange energy is E(exchanged) - E(host), from DFT and from the fitted model.
 
 Every cell is checked against the training set: a cell whose full-model correlation vector
@@ -100,6 +105,51 @@ def held_out_exchanges(tmorder, train, train_corr, tmp):
     return picked[True] + picked[False]
 
 
+def deficient_exchanges(tmorder, tmp):
+    out = Path(tmp) / "deficient.extxyz"
+    subprocess.run([tmorder, "enumerate", str(HERE / "enum" / "cu.toml"), "--min-size", "5", "--max-size", "5",
+                    "--composition", "TM:Sb:0.4:0.4", "--composition", "TM:Cu:0.2:0.2", "--composition", "Na:Va:0.2:0.2",
+                    "-o", str(out), "-f"], check=True, stdout=subprocess.DEVNULL)
+    hosts = [h for h in read(str(out), index=":") if longest_reduced_vector(h) < 12.0]
+    sbsb = [nn_pairs(h, "Sb", "Sb") for h in hosts]
+    picks = (("ordered", int(np.argmin(sbsb))), ("clustered", int(np.argmax(sbsb))))
+    cells = []
+    from ase.neighborlist import neighbor_list
+
+    for label, k in picks:
+        host = hosts[k].copy()
+        hid = f"val-deficient-{label}-{host.info['config_id']}"
+        host.info["config_id"] = hid + "-host"
+        host.info["structure_class"] = "validation-host"
+        sym = np.array(host.get_chemical_symbols())
+        cu = int(np.where(sym == "Cu")[0][0])
+        ii, jj, dd = neighbor_list("ijd", host, 3.3)
+        nas = sorted({int(j) for i, j, d in zip(ii, jj, dd) if i == cu and sym[j] == "Na" and abs(d - 3.18) < 0.1})
+        # vacancies are absent atoms: count the empty Na-layer sites next to each candidate
+        # through the full Na-layer lattice of the enumerated structure's occupation
+        vac = vacancy_neighbours(host)
+        target = max(nas, key=lambda i: (vac.get(i, 0), -i))
+        ex = exchanged(host, target)
+        ex.info["config_id"] = f"{hid}-ex{vac.get(target, 0)}va"
+        ex.info["structure_class"] = "validation-exchanged"
+        ex.info["host_id"] = host.info["config_id"]
+        cells += [host, ex]
+    return cells
+
+
+def vacancy_neighbours(atoms):
+    """For every Na-layer Na, the number of empty Na-layer sites among its 6 in-plane
+    neighbours (3.06 A): 6 minus its Na and Cu neighbours in its own layer."""
+    sym = np.array(atoms.get_chemical_symbols())
+    counts = {}
+    for i in np.where(sym == "Na")[0]:
+        if is_tm_site(atoms, int(i)):
+            continue
+        occ = sum(neighbour_counts(atoms, "Na", s, 3.063).get(int(i), 0) for s in ("Na", "Cu"))
+        counts[int(i)] = 6 - occ
+    return counts
+
+
 def is_tm_site(atoms, i):
     """Both cation sites of O3 are octahedral, so tell them apart by height: the parent POSCAR
     puts the TM layers at z = 0 mod 5.28 A and the Na layers half-way between (enumerated
@@ -152,6 +202,7 @@ def main():
         train = read(training, index=":")
         ct = correlations(tmorder, train, tmp, "train")
         cells += held_out_exchanges(tmorder, train, ct, tmp)
+        cells += deficient_exchanges(tmorder, tmp)
         cv = correlations(tmorder, cells, tmp, "val")
         for a, c in zip(cells, cv):
             d = np.min(np.max(np.abs(ct - c), axis=1))
