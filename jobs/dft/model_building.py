@@ -94,6 +94,11 @@ def parse_fit(text):
     return out
 
 
+def folds(training):
+    """10-fold CV, or leave-one-out when there are fewer than 10 structures."""
+    return str(min(10, len(read(str(training), index=":"))))
+
+
 def scan_cluster_spaces(tmorder, model_toml, training, refs, method, spaces=SCANNED_SPACES):
     """LOO and 10-fold CV RMSE of the same fit for each cutoff list (model.toml with only its
     cutoffs changed): the evidence for the cutoffs model.toml uses. A fit tmorder refuses
@@ -103,7 +108,7 @@ def scan_cluster_spaces(tmorder, model_toml, training, refs, method, spaces=SCAN
         for cut in spaces:
             toml = with_cutoffs(model_toml, cut, tmp)
             row = {"cutoffs": cut}
-            for label, cv in (("loo", ["--cv", "loo"]), ("kfold10", ["--cv", "kfold", "--k", "10", "--seed", "1"])):
+            for label, cv in (("loo", ["--cv", "loo"]), ("kfold10", ["--cv", "kfold", "--k", folds(training), "--seed", "1"])):
                 run = subprocess.run(list(map(str, [tmorder, "fit", toml, training, "-o", Path(tmp) / "m.json", "-f",
                                                     "--method", method, *cv, *refs])), capture_output=True, text=True)
                 if run.returncode != 0:
@@ -122,7 +127,7 @@ def fit(tmorder, model_toml, training, folder, method, refs, hull_axis, repo):
     fit.txt, fit-report.h5 and .png; returns the parsed figures."""
     folder = Path(folder)
     text = sh([tmorder, "fit", model_toml, training, "-o", folder / "model.json", "-f", "--method", method,
-               "--cv", "kfold", "--k", "10", "--seed", "1", "--report", folder / "fit-report.h5",
+               "--cv", "kfold", "--k", folds(training), "--seed", "1", "--report", folder / "fit-report.h5",
                "--hull-axis", hull_axis, *refs], cwd=repo)
     print(text)
     (folder / "fit.txt").write_text(text)
@@ -198,7 +203,7 @@ def markdown_fit(out):
     return [
         "## Fit", "",
         f"- training structures: {out['n_training']} (PBE+U single points, dft/training.extxyz)",
-        f"- method {out['method']}; train RMSE {out['train_rmse_meV_per_site']} meV/site, 10-fold CV RMSE "
+        f"- method {out['method']}; train RMSE {out['train_rmse_meV_per_site']} meV/site, k-fold CV RMSE (k = min(10, structures)) "
         f"{out['cv_rmse_meV_per_site']} meV/site (site = TM or Na-layer site; 2 per formula unit)",
         f"- non-zero ECIs {out['nonzero_ecis']} of {out['n_functions']}; fitted Ewald coefficient (1/eps_r) "
         f"{out['electrostatic_coefficient']}",
@@ -222,7 +227,7 @@ def markdown_ground_state(gs, restricted):
 
 def markdown_scan(out):
     lines = [f"## Cluster spaces scanned ({out['method']}; RMSE meV/site)", "",
-             "| cutoffs (A; pairs, triplets) | functions | LOO CV | 10-fold CV | train |", "|---|---|---|---|---|"]
+             "| cutoffs (A; pairs, triplets) | functions | LOO CV | k-fold CV (k = min(10, structures)) | train |", "|---|---|---|---|---|"]
     for r in out["cluster_space_scan"]:
         fig = lambda k: f"{r[k]:.1f}" if k in r else "-"  # noqa: E731
         lines.append(f"| {r['cutoffs']} | {r.get('functions', '-')} | {fig('cv_loo_meV_per_site')} | "
