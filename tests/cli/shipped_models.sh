@@ -21,8 +21,8 @@ for model in "$ROOT"/clusters/*/model.json; do
   fitted=$($PY -c 'import json,sys; print(int("fit" in json.load(open(sys.argv[1])).get("provenance", {})))' "$model")
   [ "$fitted" = 1 ] || continue
   dir=$(dirname "$model")
-  run_ok "tmorder energy on the training set of $dir" -- "$TMORDER" energy "$model" "$dir/dft/training.extxyz" -o energies.csv
-  $PY - "$model" "$dir/dft/training.extxyz" energies.csv <<'PY' || fail "$model does not reproduce its fit"
+  run_ok "tmorder energy on the training set of $dir" -- "$TMORDER" energy "$model" "$dir/dft/training.extxyz" -o "energies-$(basename "$dir").csv"
+  $PY - "$model" "$dir/dft/training.extxyz" "energies-$(basename "$dir").csv" <<'PY' || fail "$model does not reproduce its fit"
 import csv, hashlib, json, math, sys
 fit = json.load(open(sys.argv[1]))["provenance"]["fit"]
 sha = hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()
