@@ -5,7 +5,7 @@
 #    reproduces the training RMSE the fit recorded (the model file evaluates to the fit it
 #    claims; no hand edits, no stale data);
 #  - the demo input (inputs/nanisb-honeycomb.toml) runs as shipped on a 6 x 6 x 6 cell for a
-#    few hundred sweeps, names its model in the HDF5 file, writes the Cu exchange probe, and
+#    200 sweeps, names its model in the HDF5 file, writes the Cu exchange probe, and
 #    is honeycomb-ordered at the bottom of its temperature ladder and less so at the top.
 #
 # Usage: bash shipped_models.sh <path-to-tmorder-binary> <repo-root>
@@ -38,14 +38,16 @@ done
 [ "$checked" -ge 1 ] || fail "no fitted model found under $ROOT/clusters"
 
 # The demo input, shrunk to 6 x 6 x 6 cells (216 TM sites keep its 17/27, 1/27, 1/3
-# composition) and 200 + 200 sweeps, everything else as shipped.
+# composition), 4 temperatures over the same range and 100 + 100 sweeps (the test also
+# runs under AddressSanitizer), everything else as shipped.
 $PY - "$ROOT/inputs/nanisb-honeycomb.toml" small.toml "$ROOT" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 root = sys.argv[3]
 for pattern, value in ((r"repetitions = \[[^\]]*\]", "repetitions = [6, 6, 6]"),
-                       (r"equilibration_sweeps = \d+", "equilibration_sweeps = 200"),
-                       (r"production_sweeps = \d+", "production_sweeps = 200"),
+                       (r"count = \d+", "count = 4"),
+                       (r"equilibration_sweeps = \d+", "equilibration_sweeps = 100"),
+                       (r"production_sweeps = \d+", "production_sweeps = 100"),
                        (r'output = "[^"]*"', 'output = "small.h5"'),
                        (r'file = "\.\./', f'file = "{root}/')):
     text, n = re.subn(pattern, value, text, count=1)
