@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 MODEL = HERE.parent / "model.toml"
 sys.path.insert(0, str(HERE.parents[2] / "jobs" / "dft"))
 from model_building import neighbour_pairs as nn_pairs  # noqa: E402
-from structure_selection import (SELECTION_CUTOFFS, correlations as shared_correlations,  # noqa: E402
+from structure_selection import (MAX_REDUCED_LENGTH, SELECTION_CUTOFFS, correlations as shared_correlations,  # noqa: E402
                                  longest_reduced_vector, with_cutoffs)
 
 
@@ -52,6 +52,16 @@ def correlations(tmorder, frames, tmp, name):
     """Correlations in the space the training set was selected in (SELECTION_CUTOFFS): hosts
     are found, and held-out cells checked, in that space, independent of the fitted cutoffs."""
     return shared_correlations(tmorder, with_cutoffs(MODEL, SELECTION_CUTOFFS, tmp), frames, tmp, name)
+
+
+def cu_na_layer_neighbours(host):
+    """The Na atoms (sorted indices) at the Cu-to-Na-layer distance (3.18 A) from the single Cu."""
+    from ase.neighborlist import neighbor_list
+
+    sym = np.array(host.get_chemical_symbols())
+    cu = int(np.where(sym == "Cu")[0][0])
+    ii, jj, dd = neighbor_list("ijd", host, 3.3)
+    return sorted({int(j) for i, j, d in zip(ii, jj, dd) if i == cu and sym[j] == "Na" and abs(d - 3.18) < 0.1})
 
 
 def exchanged(host, na_index):
@@ -110,23 +120,16 @@ def deficient_exchanges(tmorder, tmp):
     subprocess.run([tmorder, "enumerate", str(HERE / "enum" / "cu.toml"), "--min-size", "5", "--max-size", "5",
                     "--composition", "TM:Sb:0.4:0.4", "--composition", "TM:Cu:0.2:0.2", "--composition", "Na:Va:0.2:0.2",
                     "-o", str(out), "-f"], check=True, stdout=subprocess.DEVNULL)
-    hosts = [h for h in read(str(out), index=":") if longest_reduced_vector(h) < 12.0]
+    hosts = [h for h in read(str(out), index=":") if longest_reduced_vector(h) < MAX_REDUCED_LENGTH]
     sbsb = [nn_pairs(h, "Sb", "Sb") for h in hosts]
     picks = (("ordered", int(np.argmin(sbsb))), ("clustered", int(np.argmax(sbsb))))
     cells = []
-    from ase.neighborlist import neighbor_list
-
     for label, k in picks:
         host = hosts[k].copy()
         hid = f"val-deficient-{label}-{host.info['config_id']}"
         host.info["config_id"] = hid + "-host"
         host.info["structure_class"] = "validation-host"
-        sym = np.array(host.get_chemical_symbols())
-        cu = int(np.where(sym == "Cu")[0][0])
-        ii, jj, dd = neighbor_list("ijd", host, 3.3)
-        nas = sorted({int(j) for i, j, d in zip(ii, jj, dd) if i == cu and sym[j] == "Na" and abs(d - 3.18) < 0.1})
-        # vacancies are absent atoms: count the empty Na-layer sites next to each candidate
-        # through the full Na-layer lattice of the enumerated structure's occupation
+        nas = cu_na_layer_neighbours(host)
         vac = vacancy_neighbours(host)
         target = max(nas, key=lambda i: (vac.get(i, 0), -i))
         ex = exchanged(host, target)
@@ -141,13 +144,9 @@ def vacancy_neighbours(atoms):
     """For every Na-layer Na, the number of empty Na-layer sites among its 6 in-plane
     neighbours (3.06 A): 6 minus its Na and Cu neighbours in its own layer."""
     sym = np.array(atoms.get_chemical_symbols())
-    counts = {}
-    for i in np.where(sym == "Na")[0]:
-        if is_tm_site(atoms, int(i)):
-            continue
-        occ = sum(neighbour_counts(atoms, "Na", s, 3.063).get(int(i), 0) for s in ("Na", "Cu"))
-        counts[int(i)] = 6 - occ
-    return counts
+    na_nn, cu_nn = (neighbour_counts(atoms, "Na", s, 3.063) for s in ("Na", "Cu"))
+    return {int(i): 6 - na_nn.get(int(i), 0) - cu_nn.get(int(i), 0)
+            for i in np.where(sym == "Na")[0] if not is_tm_site(atoms, int(i))}
 
 
 def is_tm_site(atoms, i):
@@ -171,7 +170,7 @@ def main():
         ordered = [h for h, n in zip(hosts, sbsb) if n == 0]
         # Only compact cells for the clustered host: a 6-layer stack (reduced cell ~32 A long)
         # charge-sloshed for 90 SCF iterations without converging (val-clustered1-n6-s23-d1774).
-        compact = [i for i in range(len(hosts)) if longest_reduced_vector(hosts[i]) < 12.0]
+        compact = [i for i in range(len(hosts)) if longest_reduced_vector(hosts[i]) < MAX_REDUCED_LENGTH]
         order = sorted(compact, key=lambda i: -sbsb[i])
         picks = [("ordered", ordered[0])] + [(f"clustered{k + 2}", hosts[i]) for k, i in enumerate(order[:1])]
         cells = []
@@ -181,12 +180,7 @@ def main():
             host.info["config_id"] = hid + "-host"
             host.info["structure_class"] = "validation-host"
             cells.append(host)
-            from ase.neighborlist import neighbor_list
-
-            sym = np.array(host.get_chemical_symbols())
-            cu = int(np.where(sym == "Cu")[0][0])
-            ii, jj, dd = neighbor_list("ijd", host, 3.3)
-            nas = sorted({int(j) for i, j, d in zip(ii, jj, dd) if i == cu and sym[j] == "Na" and abs(d - 3.18) < 0.1})
+            nas = cu_na_layer_neighbours(host)
             # Na-layer neighbours of the Cu, told apart by how many Sb they touch (3.18 A)
             sb_of = neighbour_counts(host, "Na", "Sb", 3.18)
             by_env = {}
