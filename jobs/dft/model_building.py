@@ -104,11 +104,12 @@ def scan_cluster_spaces(tmorder, model_toml, training, refs, method, spaces=SCAN
     cutoffs changed): the evidence for the cutoffs model.toml uses. A fit tmorder refuses
     (e.g. a fitted Ewald coefficient <= 0) is recorded with tmorder's reason."""
     rows = []
+    k = folds(training)
     with tempfile.TemporaryDirectory() as tmp:
         for cut in spaces:
             toml = with_cutoffs(model_toml, cut, tmp)
             row = {"cutoffs": cut}
-            for label, cv in (("loo", ["--cv", "loo"]), ("kfold10", ["--cv", "kfold", "--k", folds(training), "--seed", "1"])):
+            for label, cv in (("loo", ["--cv", "loo"]), ("kfold10", ["--cv", "kfold", "--k", k, "--seed", "1"])):
                 run = subprocess.run(list(map(str, [tmorder, "fit", toml, training, "-o", Path(tmp) / "m.json", "-f",
                                                     "--method", method, *cv, *refs])), capture_output=True, text=True)
                 if run.returncode != 0:
