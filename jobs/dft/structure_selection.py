@@ -83,11 +83,14 @@ def enumerate_class(tmorder, name, model, options, charges, tmp):
     return frames
 
 
-def farthest_point(corr, classes, sizes, want, all_up_to, lengths):
-    chosen = [i for i, c in enumerate(classes) if sizes[i] <= all_up_to[c]]
+def farthest_point(corr, classes, sizes, want, all_up_to, lengths, held_out=()):
+    """Indices chosen: every cell of up to all_up_to[class] parent cells, then want[class]
+    more per class by farthest-point sampling; indices in `held_out` are never chosen."""
+    held_out = set(held_out)
+    chosen = [i for i, c in enumerate(classes) if sizes[i] <= all_up_to[c] and i not in held_out]
     for name, k in want.items():
         idx = [i for i, c in enumerate(classes)
-               if c == name and sizes[i] > all_up_to[c] and lengths[i] < MAX_REDUCED_LENGTH]
+               if c == name and sizes[i] > all_up_to[c] and lengths[i] < MAX_REDUCED_LENGTH and i not in held_out]
         if k >= len(idx):
             chosen += idx
             continue
@@ -104,10 +107,12 @@ def farthest_point(corr, classes, sizes, want, all_up_to, lengths):
     return chosen
 
 
-def select_main(description, model, enum_dir, classes, all_up_to, charges):
+def select_main(description, model, enum_dir, classes, all_up_to, charges, held_out=None):
     """Command line of a system's select_structures.py: TMORDER_BINARY OUT.extxyz.
     `classes` maps a class name to (enumeration model file in enum_dir, enumerate options,
-    how many cells larger than all_up_to[class] to pick)."""
+    how many cells larger than all_up_to[class] to pick). `held_out`: an extxyz of validation
+    cells; a candidate with the same correlation vector as one of them (a symmetry-equivalent
+    cell) is never chosen, so validation stays out of the training set."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("tmorder")
     p.add_argument("output")
@@ -118,10 +123,15 @@ def select_main(description, model, enum_dir, classes, all_up_to, charges):
             f = enumerate_class(args.tmorder, name, Path(enum_dir) / enum_model, options, charges, tmp)
             frames += f
             names += [name] * len(f)
-        corr = correlations(args.tmorder, with_cutoffs(model, SELECTION_CUTOFFS, tmp), frames, tmp)[:, 1:]
+        space = with_cutoffs(model, SELECTION_CUTOFFS, tmp)
+        corr = correlations(args.tmorder, space, frames, tmp)[:, 1:]
+        excluded = []
+        if held_out is not None and Path(held_out).exists():
+            held = correlations(args.tmorder, space, read(str(held_out), index=":"), tmp, "held-out")[:, 1:]
+            excluded = [i for i in range(len(frames)) if np.max(np.abs(held - corr[i]), axis=1).min() < 1e-8]
     sizes = [int(a.info["config_id"].split("-")[1][1:]) for a in frames]  # CLASS-nN-sS-dD
     lengths = [longest_reduced_vector(a) if s > all_up_to[c] else 0.0 for a, s, c in zip(frames, sizes, names)]
-    chosen = farthest_point(corr, names, sizes, {n: c[2] for n, c in classes.items()}, all_up_to, lengths)
+    chosen = farthest_point(corr, names, sizes, {n: c[2] for n, c in classes.items()}, all_up_to, lengths, excluded)
     picked = sorted((frames[i] for i in chosen), key=lambda a: (len(a), a.info["config_id"]))
     write(args.output, picked, format="extxyz")
     counts = {}
@@ -129,4 +139,6 @@ def select_main(description, model, enum_dir, classes, all_up_to, charges):
         counts[a.info["structure_class"]] = counts.get(a.info["structure_class"], 0) + 1
     print(f"{len(picked)} structures -> {args.output}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     print("atoms:", sorted(len(a) for a in picked))
+    if excluded:
+        print(f"{len(excluded)} enumerated cells left out as held-out validation cells ({held_out})")
     return 0

@@ -56,7 +56,8 @@ DEFAULT_SETTINGS = {
     # shape and volume through ASE's UnitCellFilter) until every force (and stress x volume)
     # is below f; a relaxation that does not get there in n steps is recorded as unconverged.
     # Needed where the ideal sites cannot represent the physics, e.g. the cooperative
-    # Jahn-Teller distortion of Mn3+ in O'3 NaMn(Al)O2.
+    # Jahn-Teller distortion of Mn3+ in O'3 NaMn(Al)O2. Optional "rattle_angstrom",
+    # "strain" and "seed" start the relaxation off the ideal sites (_break_symmetry).
     "relax": None,
     # The same lattice in its Niggli-reduced basis: enumerated supercells come as Hermite
     # normal forms of the primitive cell, often very skewed; a reduced cell needs fewer plane
@@ -119,12 +120,37 @@ def make_calculator(atoms, settings, txt):
     )
 
 
+def _break_symmetry(atoms, relax):
+    """Displaces every atom by a random vector of length relax["rattle_angstrom"] and strains
+    the cell by a random symmetric strain with entries up to relax["strain"] (positions move
+    with the cell), reproducibly from relax["seed"]. Why: started exactly on the ideal sites,
+    forces and stress keep the parent's symmetry and BFGS never leaves it, e.g. O3 NaMnO2
+    would stay trigonal on the saddle above its Jahn-Teller-distorted monoclinic minimum.
+    Returns what was applied (recorded in the result), or None when both are zero."""
+    import numpy as np
+
+    rattle = float(relax.get("rattle_angstrom", 0.0))
+    strain = float(relax.get("strain", 0.0))
+    if rattle <= 0.0 and strain <= 0.0:
+        return None
+    rng = np.random.default_rng(int(relax.get("seed", 0)))
+    eps = rng.uniform(-strain, strain, size=(3, 3))
+    eps = 0.5 * (eps + eps.T)
+    atoms.set_cell(np.asarray(atoms.cell) @ (np.eye(3) + eps), scale_atoms=True)
+    step = rng.normal(size=(len(atoms), 3))
+    step *= rattle / np.maximum(np.linalg.norm(step, axis=1, keepdims=True), 1e-12)
+    atoms.positions += step
+    return {"rattle_angstrom": rattle, "strain": strain, "seed": int(relax.get("seed", 0)),
+            "strain_tensor": eps.tolist()}
+
+
 def _relax(atoms, relax, record, log):
     """BFGS on the positions (and the cell with relax["cell"]) in place; records the relaxed
     geometry, the step count and the largest remaining force in record["relax"]."""
     import numpy as np
     from ase.optimize import BFGS
 
+    seed = _break_symmetry(atoms, relax)
     target = atoms
     if relax.get("cell"):
         from ase.constraints import UnitCellFilter
@@ -138,6 +164,7 @@ def _relax(atoms, relax, record, log):
         "steps": int(opt.get_number_of_steps()),
         "fmax_final_eV_per_A": float(np.sqrt((forces ** 2).sum(axis=1)).max()),
         "cell": bool(relax.get("cell")),
+        "symmetry_breaking": seed,
         "positions_angstrom": atoms.positions.tolist(),
         "cell_angstrom": atoms.cell.tolist(),
         "symbols": atoms.get_chemical_symbols(),
@@ -264,6 +291,12 @@ def run_all(structures, results_dir, settings=None, only=None, retry_failed=Fals
     return computed
 
 
+def _seed_text(seed):
+    if not seed:
+        return ""
+    return f", started off the ideal sites (rattle {seed['rattle_angstrom']} A, strain {seed['strain']}, seed {seed['seed']})"
+
+
 def collect(structures, results_dir, training, out=sys.stdout):
     """Training extxyz of the converged structures, with per-structure provenance in the info
     line; <training stem>-excluded.txt (next to it) lists the others with their reasons."""
@@ -304,7 +337,8 @@ def collect(structures, results_dir, training, out=sys.stdout):
             "dft_magnetic_init": "ferromagnetic",
             "dft_magnetic_moment": rec.get("magnetic_moment_muB", 0.0),
             "dft_geometry": (("relaxed positions and cell" if relaxed["cell"] else "relaxed positions, fixed cell")
-                             + f", fmax {s['relax']['fmax_eV_per_A']} eV/A, {relaxed['steps']} steps") if relaxed else "unrelaxed",
+                             + f", fmax {s['relax']['fmax_eV_per_A']} eV/A, {relaxed['steps']} steps"
+                             + _seed_text(relaxed.get("symmetry_breaking"))) if relaxed else "unrelaxed",
             "dft_scf_criteria": ",".join(f"{k}:{v}" for k, v in sorted(s["convergence"].items())),
             "dft_mixer": ",".join(f"{k}:{v}" for k, v in sorted((s.get("mixer") or {}).items())) or "gpaw-default",
             "dft_point_group_symmetry": bool(s.get("point_group_symmetry", True)),

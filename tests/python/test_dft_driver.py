@@ -135,6 +135,34 @@ def test_kpoint_mesh_has_constant_density():
     assert dft.kpoint_mesh(np.diag([1.0, 1.0, 1.0]), 3.0) == [3, 3, 3]
 
 
+def test_symmetry_breaking_start_is_reproducible_and_has_the_asked_size():
+    """The start of a relaxation is moved off the ideal sites by a symmetric strain with
+    entries up to `strain` (atoms move with the cell) plus a displacement of exactly
+    `rattle_angstrom` per atom, the same for the same seed and different for another; with
+    both zero nothing moves and nothing is recorded."""
+    import numpy as np
+    import tmorder_dft as dft
+    from ase.build import bulk
+
+    ideal = bulk("NaCl", "rocksalt", a=5.6, cubic=True)
+    relax = {"rattle_angstrom": 0.04, "strain": 0.02, "seed": 7}
+    a, b, c = ideal.copy(), ideal.copy(), ideal.copy()
+    seed = dft._break_symmetry(a, relax)
+    dft._break_symmetry(b, relax)
+    dft._break_symmetry(c, dict(relax, seed=8))
+    assert np.array_equal(a.positions, b.positions) and np.array_equal(a.cell, b.cell)
+    assert not np.allclose(a.positions, c.positions)
+    eps = np.asarray(seed["strain_tensor"])
+    assert np.allclose(eps, eps.T) and np.abs(eps).max() <= 0.02 and np.abs(eps).max() > 0.0
+    assert np.allclose(a.cell, ideal.cell @ (np.eye(3) + eps))
+    strained_sites = ideal.positions @ (np.eye(3) + eps)
+    assert np.allclose(np.linalg.norm(a.positions - strained_sites, axis=1), 0.04)
+
+    d = ideal.copy()
+    assert dft._break_symmetry(d, {"fmax_eV_per_A": 0.05}) is None
+    assert np.array_equal(d.positions, ideal.positions) and np.array_equal(d.cell, ideal.cell)
+
+
 def test_relaxation_lowers_the_energy_and_trains_on_the_relaxed_geometry(tmp_path):
     """bcc Na in its 2-atom cubic cell with the body-centre atom pushed 0.2 A off centre: by
     symmetry the relaxed position is the centre again. The relaxed energy lies below the

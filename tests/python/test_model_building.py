@@ -110,3 +110,19 @@ def test_markdown_scan_reports_refused_fits_with_their_reason():
     lines = mb.markdown_scan(out)
     assert "| [4.5] | 27 | 49.4 | 57.2 | 27.9 |" in lines
     assert any(ln.startswith("| [6.2] | - | - | - | - |") and "refused: the fitted electrostatic" in ln for ln in lines)
+
+
+def test_farthest_point_sampling_spans_the_space_and_never_picks_held_out_cells():
+    """Points on a line at 0, 1, 2, 6, 10: starting from the always-kept small cell at 0 the
+    farthest point is 10, then 6 (4 from 10; 2 is only 2 from 0). With the cell at 10 held
+    out the choice is 6, then 2 (2 from both 0 and 6; 1 is 1 from 0). A held-out small cell
+    is not kept either: with nothing chosen the first candidate (1) is taken, then 10."""
+    from structure_selection import farthest_point
+
+    corr = np.array([[0.0], [1.0], [2.0], [6.0], [10.0]])
+    classes = ["a", "b", "b", "b", "b"]
+    sizes = [1, 5, 5, 5, 5]
+    lengths = [0.0, 5.0, 5.0, 5.0, 5.0]
+    assert farthest_point(corr, classes, sizes, {"a": 0, "b": 2}, {"a": 1, "b": 1}, lengths) == [0, 4, 3]
+    assert farthest_point(corr, classes, sizes, {"a": 0, "b": 2}, {"a": 1, "b": 1}, lengths, held_out=[4]) == [0, 3, 2]
+    assert farthest_point(corr, classes, sizes, {"a": 0, "b": 2}, {"a": 1, "b": 1}, lengths, held_out=[0]) == [1, 4]
