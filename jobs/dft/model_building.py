@@ -23,19 +23,20 @@ DRIVER = Path(__file__).resolve().parent / "tmorder_dft.py"
 SCANNED_SPACES = ("[3.2]", "[4.5]", "[5.4]", "[5.7]", "[6.2]", "[3.2, 3.2]", "[6.2, 3.1]")
 
 
-def start_build(doc, here, species):
+def start_build(doc, here, species, results="results"):
     """Command line of a clusters/*/build_model.py (--tmorder, --method), then the first steps
-    every build shares: collect here/dft/training.extxyz, the DFT cost table and the reference
-    energies of `species`. Returns (args, training frames, out dict, --reference options)."""
+    every build shares: collect here/dft/training.extxyz from here/dft/`results`, the DFT cost
+    table and the reference energies of `species`. Returns (args, training frames, out dict,
+    --reference options)."""
     repo = Path(here).parents[1]
     p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     p.add_argument("--tmorder", default=str(repo / "build" / "tmorder"))
     p.add_argument("--method", default="lasso")
     args = p.parse_args()
     dft = Path(here) / "dft"
-    train = collect(dft / "structures.extxyz", dft / "results", dft / "training.extxyz")
+    train = collect(dft / "structures.extxyz", dft / results, dft / "training.extxyz")
     mu = reference_energies(train, species)
-    out = {"method": args.method, "n_training": len(train), "dft_wall_seconds_by_atoms": dft_cost(dft / "results"),
+    out = {"method": args.method, "n_training": len(train), "dft_wall_seconds_by_atoms": dft_cost(dft / results),
            "reference_energies_eV_per_atom": mu}
     return args, train, out, reference_options(mu)
 
@@ -167,15 +168,67 @@ def honeycomb_ground_state(tmorder, model_json, folder, majority, minority, rest
            "minority": minority, "majority": majority,
            "minority_minority_nn_per_minority": mm, "majority_minority_nn_per_minority": am,
            "honeycomb": mm == 0 and am == 6}
-    anneal = {}
-    for cells, matrix in (("6x6 in-plane (36 TM sites)", "6,-6,0,0,6,-6,0,0,1"), ("6x6 x 2 layers (72 TM sites)", "6,-6,0,0,6,-6,0,0,2")):
-        text = sh([tmorder, "ground-state", model_json, "--max-size", "3", *restrict, "--anneal", matrix,
-                   "--composition", f"TM:{majority}=2/3,{minority}=1/3", *fixed,
-                   "--t-start", "8000", "--t-end", "50", "--stages", "60", "--sweeps", "200", "--seed", "3"])
-        line = [ln for ln in text.splitlines() if "annealing - exhaustive" in ln]
-        anneal[cells] = line[0].strip() if line else text.splitlines()[-1]
-    out["annealing"] = anneal
+    out["annealing"] = anneal(tmorder, model_json, restrict, f"TM:{majority}=2/3,{minority}=1/3", fixed,
+                              (("6x6 in-plane (36 TM sites)", "6,-6,0,0,6,-6,0,0,1"),
+                               ("6x6 x 2 layers (72 TM sites)", "6,-6,0,0,6,-6,0,0,2")), "3", "8000")
     return out
+
+
+def anneal(tmorder, model_json, restrict, composition, fixed, cells, max_size, t_start):
+    """Simulated annealing at `composition` in each (label, supercell matrix) of `cells`,
+    compared by tmorder with its exhaustive search to `max_size` cells: {label: tmorder's line}."""
+    result = {}
+    for label, matrix in cells:
+        text = sh([tmorder, "ground-state", model_json, "--max-size", max_size, *restrict, "--anneal", matrix,
+                   "--composition", composition, *fixed,
+                   "--t-start", t_start, "--t-end", "50", "--stages", "60", "--sweeps", "200", "--seed", "3"])
+        line = [ln for ln in text.splitlines() if "annealing - exhaustive" in ln]
+        result[label] = line[0].strip() if line else text.splitlines()[-1]
+    return result
+
+
+def row_directions(atoms, species, d=3.0):
+    """In-plane nearest-neighbour directions (unit vectors, the three of the triangular TM
+    lattice at distance d) along which every atom of `species` has the same species on both
+    sides: the TM layer is then made of single-species rows along that direction (a stripe,
+    or "queue", ordering). Empty for any arrangement without complete rows."""
+    from ase.neighborlist import neighbor_list
+
+    sym = np.array(atoms.get_chemical_symbols())
+    i, j, vec = neighbor_list("ijD", atoms, d + 0.2)
+    keep = np.isin(sym[i], species) & np.isin(sym[j], species) & (np.abs(np.linalg.norm(vec, axis=1) - d) < 0.2) \
+        & (np.abs(vec[:, 2]) < 0.2)
+    i, j, vec = i[keep], j[keep], vec[keep]
+    rows = []
+    for angle in (0.0, 60.0, 120.0):
+        u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle)), 0.0])
+        along = np.abs(vec @ u) > 0.95 * d
+        if along.any() and np.all(sym[i[along]] == sym[j[along]]):
+            rows.append(u)
+    return rows
+
+
+def row_sequence(atoms, species, direction, d=3.0):
+    """Species of the rows along `direction`, read across them in one TM layer (the rows of
+    a stripe ordering, e.g. Mn Mn Mn Al Al for a 3:2 queue), one period: walks from one atom
+    to its in-plane neighbour at 60 degrees from the rows until it returns."""
+    from ase.neighborlist import neighbor_list
+
+    sym = np.array(atoms.get_chemical_symbols())
+    i, j, vec = neighbor_list("ijD", atoms, d + 0.2)
+    u = np.asarray(direction)
+    w = np.array([0.5 * u[0] - np.sqrt(3) / 2 * u[1], np.sqrt(3) / 2 * u[0] + 0.5 * u[1], 0.0])
+    start = int(np.where(np.isin(sym, species))[0][0])
+    seq, k = [], start
+    for _ in range(len(atoms)):
+        seq.append(str(sym[k]))
+        step = np.where((i == k) & (np.linalg.norm(vec - d * w, axis=1) < 0.2))[0]
+        k = int(j[step[0]])
+        if k == start:
+            break
+    # the walk returns after the supercell's period across the rows: keep the shortest repeat
+    period = next(n for n in range(1, len(seq) + 1) if len(seq) % n == 0 and seq == seq[:n] * (len(seq) // n))
+    return seq[:period]
 
 
 def held_out_distances(tmorder, model_toml, training, held_out):
@@ -198,6 +251,15 @@ def model_energies(tmorder, model_json, structures, csv):
     return {r[head.index("config_id")]: float(r[head.index("E_total_eV")]) for r in rows[1:]}
 
 
+def write_validation(folder, out, lines):
+    """folder/validation.json (the figures) and folder/validation.md (`lines`, generated from
+    them); prints the figures."""
+    text = json.dumps(out, indent=1, sort_keys=True)
+    (Path(folder) / "validation.json").write_text(text + "\n")
+    (Path(folder) / "validation.md").write_text("\n".join(lines) + "\n")
+    print(text)
+
+
 # ---- validation.md sections (generated text; the numbers come from the dicts above) ----
 
 def markdown_fit(out):
@@ -206,8 +268,9 @@ def markdown_fit(out):
         f"- training structures: {out['n_training']} (PBE+U single points, dft/training.extxyz)",
         f"- method {out['method']}; train RMSE {out['train_rmse_meV_per_site']} meV/site, k-fold CV RMSE (k = min(10, structures)) "
         f"{out['cv_rmse_meV_per_site']} meV/site (site = TM or Na-layer site; 2 per formula unit)",
-        f"- non-zero ECIs {out['nonzero_ecis']} of {out['n_functions']}; fitted Ewald coefficient (1/eps_r) "
-        f"{out['electrostatic_coefficient']}",
+        f"- non-zero ECIs {out['nonzero_ecis']} of {out['n_functions']}; "
+        + (f"fitted Ewald coefficient (1/eps_r) {out['electrostatic_coefficient']}"
+           if out['electrostatic_coefficient'] is not None else "no Ewald term"),
         "- reference energies (eV/atom, least squares over the training set): "
         + ", ".join(f"{k} {v:.4f}" for k, v in out["reference_energies_eV_per_atom"].items()),
         "",

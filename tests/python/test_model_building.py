@@ -126,3 +126,44 @@ def test_farthest_point_sampling_spans_the_space_and_never_picks_held_out_cells(
     assert farthest_point(corr, classes, sizes, {"a": 0, "b": 2}, {"a": 1, "b": 1}, lengths) == [0, 4, 3]
     assert farthest_point(corr, classes, sizes, {"a": 0, "b": 2}, {"a": 1, "b": 1}, lengths, held_out=[4]) == [0, 3, 2]
     assert farthest_point(corr, classes, sizes, {"a": 0, "b": 2}, {"a": 1, "b": 1}, lengths, held_out=[0]) == [1, 4]
+
+
+def _stripes(pattern):
+    """The Mn/Al parent repeated 2 x len(pattern) in-plane; every TM row along the first
+    in-plane vector (a1 - a2, the x axis) takes the species of its place in `pattern`."""
+    parent = read(str(REPO / "clusters" / "o3-namnal-dft" / "POSCAR"))
+    n = len(pattern)
+    a = make_supercell(parent, np.array([[2, -2, 0], [0, n, -n], [0, 0, 1]]))
+    sym = a.get_chemical_symbols()
+    frac = a.get_scaled_positions()
+    for k, s in enumerate(sym):
+        if s == "Mn":
+            sym[k] = pattern[int(round(frac[k, 1] * n)) % n]
+    a.set_chemical_symbols(sym)
+    return a
+
+
+def test_row_ordering_is_recognised_with_its_sequence_and_nothing_else_is():
+    """A TM layer made of Mn Mn Mn Al Al rows along x (a 3:2 "queue") has rows along x and
+    nowhere else, and reading across the rows gives that sequence (up to where the walk
+    starts); swapping one Mn and one Al between rows breaks the rows; the 2:1 honeycomb has
+    none."""
+    tm = ("Mn", "Al")
+    queue = _stripes(["Mn", "Mn", "Mn", "Al", "Al"])
+    rows = mb.row_directions(queue, tm)
+    assert len(rows) == 1 and np.allclose(np.abs(rows[0]), [1.0, 0.0, 0.0])
+    seq = mb.row_sequence(queue, tm, rows[0])
+    assert len(seq) == 5 and sorted(seq) == ["Al", "Al", "Mn", "Mn", "Mn"]
+    assert "".join(s[0] for s in seq) in "MMMAAMMMAA" + "MMMAAMMMAA"[::-1]
+
+    broken = queue.copy()
+    sym = broken.get_chemical_symbols()
+    mn, al = sym.index("Mn"), sym.index("Al")
+    sym[mn], sym[al] = "Al", "Mn"
+    broken.set_chemical_symbols(sym)
+    assert mb.row_directions(broken, tm) == []
+
+    frames = read(str(REPO / "clusters" / "o3-nanisbcu-dft" / "ground-states-nisb.extxyz"), index=":")
+    honeycomb = [a for a in frames if "Ni 2/3 Sb 1/3" in a.info["composition"]][0]
+    assert mb.neighbour_pairs(honeycomb, "Sb", "Sb") == 0
+    assert mb.row_directions(honeycomb, ("Ni", "Sb"), d=3.063) == []

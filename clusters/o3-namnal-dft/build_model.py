@@ -1,0 +1,156 @@
+"""Fits and validates the O3 Mn/Al model from the DFT results in dft/ (issue 6).
+
+    /usr/bin/python3 clusters/o3-namnal-dft/build_model.py [--tmorder build/tmorder]
+
+Steps (jobs/dft/model_building.py; every number is recomputed from the files):
+ 1. dft/training.extxyz: converged single points at the ideal O3 sites (dft/results-unrelaxed;
+    driver's collect, dft/training-excluded.txt lists what is left out and why).
+ 2. Reference energies per atom (eV, least squares of the DFT totals on the atom counts).
+ 3. Cluster spaces: the same fit for each cutoff list of a scan (LOO and k-fold CV), the
+    evidence for model.toml's cutoffs; then `tmorder fit` (no Ewald term: Mn3+ and Al3+ carry
+    the same charge), LASSO with the penalty by k-fold CV -> model.json, fit.txt,
+    fit-report.h5/.png.
+ 4. Ground state at Mn:Al = 3:2: exhaustive over every supercell of up to 10 cells and
+    simulated annealing in 25- and 100-site in-plane cells; "queue" (row) order or not is
+    decided from the structure: complete single-species rows along an in-plane
+    nearest-neighbour direction, and their sequence across the rows.
+ 5. Relaxation (dft/results: positions and cell relaxed, Pulay stress corrected): for each
+    relaxed cell the energy it gains over the ideal sites, and for O3 NaMnO2 the cooperative
+    Jahn-Teller distortion (in-plane Mn-Mn distances, layer spacing, Mn-O bonds) against the
+    experimental O'3 cell. This is the evidence for what the unrelaxed model can and cannot
+    represent (README.md).
+Writes validation.json and validation.md; README.md discusses them.
+"""
+import sys
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "jobs" / "dft"))
+import model_building as mb  # noqa: E402
+
+# O'3 NaMnO2, C2/m: a = 5.663, b = 2.860, c = 5.807 A, beta = 113.2 deg (model.toml). In the
+# TM layer each Mn has 2 neighbours at b and 4 at sqrt((a/2)^2 + (b/2)^2); the layer spacing
+# is c sin(beta).
+EXP_A, EXP_B, EXP_C, EXP_BETA = 5.663, 2.860, 5.807, 113.2
+EXP_MNMN_SHORT = EXP_B
+EXP_MNMN_LONG = float(np.hypot(EXP_A / 2, EXP_B / 2))
+EXP_SPACING = EXP_C * float(np.sin(np.radians(EXP_BETA)))
+
+
+def jahn_teller(atoms):
+    """In-plane Mn-Mn distances (the 6 nearest, sorted), the TM layer spacing and the Mn-O
+    bond lengths (6 nearest O, sorted) of a relaxed cell with one Mn per TM layer site."""
+    from ase.neighborlist import neighbor_list
+
+    sym = np.array(atoms.get_chemical_symbols())
+    i, j, d = neighbor_list("ijd", atoms, 3.6)
+    mn = int(np.where(sym == "Mn")[0][0])
+    mnmn = np.sort(d[(i == mn) & (sym[j] == "Mn")])[:6]
+    mno = np.sort(d[(i == mn) & (sym[j] == "O")])[:6]
+    # layer spacing: volume per TM over the in-plane area per TM (from the Mn-Mn triangle)
+    n_tm = int(np.isin(sym, ["Mn", "Al"]).sum())
+    area = abs(np.cross(*_in_plane_pair(atoms, mn)))
+    spacing = atoms.get_volume() / n_tm / area
+    return {"mn_mn_angstrom": mnmn.round(3).tolist(), "mn_o_angstrom": mno.round(3).tolist(),
+            "layer_spacing_angstrom": round(float(spacing), 3),
+            "short_over_long_mn_mn": round(float(mnmn[0] / np.mean(mnmn[2:])), 3)}
+
+
+def _in_plane_pair(atoms, k):
+    """Two TM-TM nearest-neighbour vectors from atom k spanning one triangle of its layer."""
+    from ase.neighborlist import neighbor_list
+
+    sym = np.array(atoms.get_chemical_symbols())
+    i, j, vec = neighbor_list("ijD", atoms, 3.6)
+    sel = (i == k) & np.isin(sym[j], ["Mn", "Al"])
+    v = vec[sel][np.argsort(np.linalg.norm(vec[sel], axis=1))][:6]
+    first = v[0]
+    cosines = [abs(first @ w) / np.linalg.norm(first) / np.linalg.norm(w) for w in v[1:]]
+    second = v[1:][int(np.argmin(np.abs(np.array(cosines) - 0.5)))]
+    return first, second
+
+
+def relaxation_report(train):
+    """Relaxed cells in dft/results (driver's collect -> dft/relaxed.extxyz): the energy gained
+    by relaxing (per TM), the Jahn-Teller geometry of NaMnO2."""
+    dft = HERE / "dft"
+    relaxed = mb.collect(dft / "structures.extxyz", dft / "results", dft / "relaxed.extxyz")
+    ideal = {a.info["config_id"]: a.get_potential_energy() for a in train}
+    rows = []
+    for a in relaxed:
+        cid = a.info["config_id"]
+        sym = a.get_chemical_symbols()
+        n_tm = sym.count("Mn") + sym.count("Al")
+        row = {"cell": cid, "formula": a.get_chemical_formula(), "geometry": a.info["dft_geometry"],
+               "relaxed_eV": a.get_potential_energy()}
+        if cid in ideal:
+            row["gain_meV_per_tm"] = round(1000 * (a.get_potential_energy() - ideal[cid]) / n_tm, 1)
+        if sym.count("Mn") == n_tm == 1:
+            row["jahn_teller"] = jahn_teller(a)
+        rows.append(row)
+    return rows
+
+
+def queue_ground_state(tmorder, model_json):
+    """Ground state at Mn:Al = 3:2: exhaustive (up to 10 cells), then annealing; rows or not."""
+    from ase.io import read
+
+    gs_file = HERE / "ground-states-mnal.extxyz"
+    text = mb.sh([tmorder, "ground-state", model_json, "--max-size", "10", "-o", gs_file, "-f"])
+    (HERE / "ground-states-mnal.txt").write_text(text)
+    frames = read(str(gs_file), index=":")
+    target = [a for a in frames if "Mn 3/5 Al 2/5" in a.info["composition"]][0]
+    rows = mb.row_directions(target, ("Mn", "Al"))
+    n_al = target.get_chemical_symbols().count("Al")
+    out = {"cells": int(target.info["size"]), "energy_eV_per_cell": float(target.info["ce_energy_per_cell"]),
+           "al_al_nn_per_al": 2 * mb.neighbour_pairs(target, "Al", "Al", d=3.0) / n_al,
+           "rows": bool(rows), "row_sequence": mb.row_sequence(target, ("Mn", "Al"), rows[0]) if rows else []}
+    out["annealing"] = mb.anneal(tmorder, model_json, [], "TM:Mn=3/5,Al=2/5", [],
+                                 (("5x5 in-plane (25 TM sites)", "5,-5,0,0,5,-5,0,0,1"),
+                                  ("10x10 in-plane (100 TM sites)", "10,-10,0,0,10,-10,0,0,1")), "5", "4000")
+    return out
+
+
+def markdown(out):
+    lines = ["# O3-NaMnAl-PBEU: fit and validation (generated by build_model.py; do not edit)", ""]
+    lines += mb.markdown_fit(out)
+    gs = out["ground_state_3to2"]
+    lines += ["## Ground state at Mn:Al = 3:2", "",
+              f"- exhaustive search over every supercell of up to 10 cells: lowest at {gs['cells']} cells, "
+              f"{gs['energy_eV_per_cell']:.4f} eV/cell; Al-Al nearest neighbours per Al {gs['al_al_nn_per_al']:.2f}; "
+              + (f"**row (queue) order**, rows {' '.join(gs['row_sequence'])}" if gs["rows"] else "**no row (queue) order**")]
+    for label, text in gs["annealing"].items():
+        lines.append(f"- simulated annealing, {label}: {text}")
+    lines += ["", "## Relaxation (positions and cell, Pulay stress corrected) against the ideal O3 sites", "",
+              f"Experiment, O'3 NaMnO2 (C2/m): in-plane Mn-Mn {EXP_MNMN_SHORT:.3f} A (x2) and {EXP_MNMN_LONG:.3f} A (x4), "
+              f"ratio {EXP_MNMN_SHORT / EXP_MNMN_LONG:.3f}; layer spacing {EXP_SPACING:.3f} A.", "",
+              "| cell | formula | relaxation gain (meV/TM) | Mn-Mn in plane (A) | short/long | layer spacing (A) | Mn-O (A) |",
+              "|---|---|---|---|---|---|---|"]
+    for r in out["relaxed"]:
+        jt = r.get("jahn_teller")
+        cols = [jt and " ".join(f"{x:.2f}" for x in jt["mn_mn_angstrom"]), jt and f"{jt['short_over_long_mn_mn']:.3f}",
+                jt and f"{jt['layer_spacing_angstrom']:.2f}", jt and " ".join(f"{x:.2f}" for x in jt["mn_o_angstrom"])]
+        lines.append(f"| {r['cell']} | {r['formula']} | {r.get('gain_meV_per_tm', '-')} | "
+                     + " | ".join(c or "-" for c in cols) + " |")
+    lines += [""]
+    lines += mb.markdown_scan(out)
+    return lines + mb.markdown_cost(out)
+
+
+def main():
+    args, train, out, refs = mb.start_build(__doc__, HERE, ("Na", "Mn", "Al"), results="results-unrelaxed")
+    T, dft = args.tmorder, HERE / "dft"
+    out["cluster_space_scan"] = mb.scan_cluster_spaces(T, HERE / "model.toml", dft / "training.extxyz", refs, args.method)
+    out.update(mb.fit(T, HERE / "model.toml", dft / "training.extxyz", HERE, args.method, refs, "TM:Al", REPO))
+    out["ground_state_3to2"] = queue_ground_state(T, HERE / "model.json")
+    mb.model_energies(T, HERE / "model.json", dft / "training.extxyz", HERE / "training-energies.csv")
+    out["relaxed"] = relaxation_report(train)
+    mb.write_validation(HERE, out, markdown(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
