@@ -50,6 +50,12 @@ DEFAULT_SETTINGS = {
     # Pulay mixing with a small step and long memory damps charge sloshing in the layered
     # magnetic cells (GPAW's default beta 0.05 left some 12-atom cells oscillating).
     "mixer": {"beta": 0.05, "nmaxold": 8, "weight": 100.0},
+    # A single point whose SCF has not converged after `after_iterations` starts again with
+    # this gentler mixer (GPAW's advice for charge sloshing) for the rest of maxiter, instead
+    # of spending all of maxiter oscillating: a few layered cells (Ru-rich 19-atom, Na0.8
+    # with Cu in the Na layer) sloshed for 100-300 iterations with the mixer above. Both
+    # attempts are recorded; the training frame names the mixer that converged. None: off.
+    "scf_fallback": {"after_iterations": 120, "mixer": {"beta": 0.02, "nmaxold": 5, "weight": 100.0}},
     "geometry": "ideal unrelaxed positions at the model's lattice parameters",
     # None: single points at the ideal positions. {"fmax_eV_per_A": f, "max_steps": n,
     # "cell": bool}: BFGS relaxation of the positions (and, with cell = true, of the cell
@@ -85,7 +91,7 @@ def kpoint_mesh(cell, density):
     return [max(1, int(math.ceil(density * np.linalg.norm(b) - 1e-9))) for b in recip]
 
 
-def make_calculator(atoms, settings, txt):
+def make_calculator(atoms, settings, txt, mixer=None, maxiter=None):
     from gpaw import GPAW, PW, FermiDirac
 
     setups = {el: f":d,{u}" for el, u in settings["hubbard_u_eV"].items() if el in atoms.get_chemical_symbols()}
@@ -96,10 +102,10 @@ def make_calculator(atoms, settings, txt):
     if "eigenstates" in conv:
         criteria["eigenstates"] = conv["eigenstates"]
     extra = {}
-    if settings.get("mixer"):
+    m = mixer or settings.get("mixer")
+    if m:
         from gpaw import Mixer, MixerSum
 
-        m = settings["mixer"]
         # Spin-polarised: mix the total density (MixerSum), as GPAW recommends for magnetic
         # systems whose moments should find their own size.
         cls = MixerSum if settings["spin_polarized"] else Mixer
@@ -122,7 +128,7 @@ def make_calculator(atoms, settings, txt):
         spinpol=settings["spin_polarized"],
         setups=setups or "paw",
         convergence=criteria,
-        maxiter=conv["maxiter"],
+        maxiter=maxiter or conv["maxiter"],
         txt=str(txt),
         **extra,
     )
@@ -179,6 +185,38 @@ def _relax(atoms, relax, record, log):
     }
 
 
+def _single_point(atoms, settings, log_path, record):
+    """The energy with settings["mixer"], and if the SCF has not converged after
+    scf_fallback["after_iterations"], once more from scratch with scf_fallback["mixer"] for the
+    rest of maxiter (GPAW appends both to the same text log). record["scf_attempts"] lists
+    them; record["mixer_used"] is the one that converged. Raises GPAW's convergence error if
+    neither does."""
+    from gpaw import KohnShamConvergenceError
+
+    maxiter = settings["convergence"]["maxiter"]
+    fallback = settings.get("scf_fallback")
+    plan = [(settings.get("mixer"), maxiter)]
+    if fallback and fallback["after_iterations"] < maxiter:
+        plan = [(settings.get("mixer"), fallback["after_iterations"]),
+                (fallback["mixer"], maxiter - fallback["after_iterations"])]
+    record["scf_attempts"] = []
+    for k, (mixer, iterations) in enumerate(plan):
+        atoms.calc = make_calculator(atoms, settings, log_path if k == 0 else Path(log_path).with_suffix(".retry.txt"), mixer, iterations)
+        attempt = {"mixer": mixer, "maxiter": iterations}
+        record["scf_attempts"].append(attempt)
+        try:
+            energy = float(atoms.get_potential_energy())
+        except KohnShamConvergenceError:
+            attempt["status"] = "unconverged"
+            if k == len(plan) - 1:
+                raise
+            continue
+        attempt["status"] = "converged"
+        record["mixer_used"] = mixer
+        return energy
+    raise AssertionError("unreachable")
+
+
 def _write_json_atomically(path, data):
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
@@ -214,10 +252,12 @@ def run_one(atoms, settings, result_path, log_path):
     }
     t0 = time.time()
     try:
-        atoms.calc = make_calculator(atoms, settings, log_path)
         if settings.get("relax"):
+            atoms.calc = make_calculator(atoms, settings, log_path)
             _relax(atoms, settings["relax"], record, Path(log_path).with_suffix(".relax.log"))
-        record["energy_eV"] = float(atoms.get_potential_energy())
+            record["energy_eV"] = float(atoms.get_potential_energy())
+        else:
+            record["energy_eV"] = _single_point(atoms, settings, log_path, record)
         record["magnetic_moment_muB"] = float(atoms.get_magnetic_moment()) if settings["spin_polarized"] else 0.0
         record["status"] = "converged"
         if settings.get("relax") and not record["relax"]["converged"]:
@@ -348,7 +388,8 @@ def collect(structures, results_dir, training, out=sys.stdout):
                              + f", fmax {s['relax']['fmax_eV_per_A']} eV/A, {relaxed['steps']} steps"
                              + _seed_text(relaxed.get("symmetry_breaking"))) if relaxed else "unrelaxed",
             "dft_scf_criteria": ",".join(f"{k}:{v}" for k, v in sorted(s["convergence"].items())),
-            "dft_mixer": ",".join(f"{k}:{v}" for k, v in sorted((s.get("mixer") or {}).items())) or "gpaw-default",
+            "dft_mixer": ",".join(f"{k}:{v}" for k, v in sorted((rec.get("mixer_used", s.get("mixer")) or {}).items()))
+                         or "gpaw-default",
             "dft_point_group_symmetry": bool(s.get("point_group_symmetry", True)),
             "dft_wall_seconds": round(rec["wall_seconds"], 1),
         })

@@ -135,6 +135,31 @@ def test_kpoint_mesh_has_constant_density():
     assert dft.kpoint_mesh(np.diag([1.0, 1.0, 1.0]), 3.0) == [3, 3, 3]
 
 
+def test_scf_that_does_not_converge_is_retried_with_the_fallback_mixer(structures, tmp_path):
+    """With the first attempt cut off after 2 SCF iterations (too few for the energy
+    criterion) the driver starts again with the fallback mixer, converges, records both
+    attempts and the mixer that converged, and lands on the energy of an ordinary run; the
+    training frame names the fallback mixer."""
+    import tmorder_dft as dft
+    from ase.io import read
+
+    plain = dict(LOOSE, scf_fallback=None)
+    dft_cli("run", structures, tmp_path / "plain", "--settings", json.dumps(plain), "--only", "na-a")
+    reference = json.loads((tmp_path / "plain" / "na-a.json").read_text())
+    assert reference["scf_attempts"][0]["status"] == "converged" and len(reference["scf_attempts"]) == 1
+
+    gentle = {"beta": 0.02, "nmaxold": 5, "weight": 100.0}
+    retry = dict(LOOSE, scf_fallback={"after_iterations": 2, "mixer": gentle})
+    dft_cli("run", structures, tmp_path / "retry", "--settings", json.dumps(retry), "--only", "na-a")
+    rec = json.loads((tmp_path / "retry" / "na-a.json").read_text())
+    assert rec["status"] == "converged", rec.get("error")
+    assert [(a["status"], a["maxiter"]) for a in rec["scf_attempts"]] == [("unconverged", 2), ("converged", 98)]
+    assert rec["mixer_used"] == gentle
+    assert rec["energy_eV"] == pytest.approx(reference["energy_eV"], abs=5e-3)
+    dft.collect(structures, tmp_path / "retry", tmp_path / "t.extxyz")
+    assert "beta:0.02" in read(str(tmp_path / "t.extxyz")).info["dft_mixer"]
+
+
 def test_symmetry_breaking_start_is_reproducible_and_has_the_asked_size():
     """The start of a relaxation is moved off the ideal sites by a symmetric strain with
     entries up to `strain` (atoms move with the cell) plus a displacement of exactly
