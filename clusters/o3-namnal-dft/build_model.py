@@ -52,7 +52,7 @@ def jahn_teller(atoms):
     mno = np.sort(d[(i == mn) & (sym[j] == "O")])[:6]
     # layer spacing: volume per TM over the in-plane area per TM (from the Mn-Mn triangle)
     n_tm = int(np.isin(sym, ["Mn", "Al"]).sum())
-    area = abs(np.cross(*_in_plane_pair(atoms, mn)))
+    area = float(np.linalg.norm(np.cross(*_in_plane_pair(atoms, mn))))
     spacing = atoms.get_volume() / n_tm / area
     return {"mn_mn_angstrom": mnmn.round(3).tolist(), "mn_o_angstrom": mno.round(3).tolist(),
             "layer_spacing_angstrom": round(float(spacing), 3),
