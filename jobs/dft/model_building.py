@@ -262,12 +262,12 @@ def write_validation(folder, out, lines):
 
 # ---- validation.md sections (generated text; the numbers come from the dicts above) ----
 
-def markdown_fit(out):
+def markdown_fit(out, site="site = TM or Na-layer site; 2 per formula unit"):
     return [
         "## Fit", "",
         f"- training structures: {out['n_training']} (PBE+U single points, dft/training.extxyz)",
         f"- method {out['method']}; train RMSE {out['train_rmse_meV_per_site']} meV/site, k-fold CV RMSE (k = min(10, structures)) "
-        f"{out['cv_rmse_meV_per_site']} meV/site (site = TM or Na-layer site; 2 per formula unit)",
+        f"{out['cv_rmse_meV_per_site']} meV/site ({site})",
         f"- non-zero ECIs {out['nonzero_ecis']} of {out['n_functions']}; "
         + (f"fitted Ewald coefficient (1/eps_r) {out['electrostatic_coefficient']}"
            if out['electrostatic_coefficient'] is not None else "no Ewald term"),
