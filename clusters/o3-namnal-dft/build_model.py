@@ -127,9 +127,12 @@ def queue_ground_state(tmorder, model_json):
     (HERE / "ground-states-mnal.txt").write_text(text)
     frames = read(str(gs_file), index=":")
     target = [a for a in frames if "Mn 3/5 Al 2/5" in a.info["composition"]][0]
+    line = [ln for ln in text.splitlines() if ln.startswith("TM: Mn 3/5 Al 2/5")][0]
+    degenerate = int(line.split()[-1])  # structures within tmorder's tolerance of the lowest energy
     rows = mb.row_directions(target, ("Mn", "Al"))
     n_al = target.get_chemical_symbols().count("Al")
     out = {"cells": int(target.info["size"]), "energy_eV_per_cell": float(target.info["ce_energy_per_cell"]),
+           "degenerate_structures": degenerate,
            "al_al_nn_per_al": 2 * mb.neighbour_pairs(target, "Al", "Al", d=3.0) / n_al,
            "rows": bool(rows), "row_sequence": mb.row_sequence(target, ("Mn", "Al"), rows[0]) if rows else []}
     out["annealing"] = mb.anneal(tmorder, model_json, [], "TM:Mn=3/5,Al=2/5", [],
@@ -144,7 +147,8 @@ def markdown(out):
     gs = out["ground_state_3to2"]
     lines += ["## Ground state at Mn:Al = 3:2", "",
               f"- exhaustive search over every supercell of up to 10 cells: lowest at {gs['cells']} cells, "
-              f"{gs['energy_eV_per_cell']:.4f} eV/cell; Al-Al nearest neighbours per Al {gs['al_al_nn_per_al']:.2f}; "
+              f"{gs['energy_eV_per_cell']:.4f} eV/cell ({gs['degenerate_structures']} symmetry-distinct structures at this energy; "
+              f"the one written:) Al-Al nearest neighbours per Al {gs['al_al_nn_per_al']:.2f}; "
               + (f"**row (queue) order**, rows {' '.join(gs['row_sequence'])}" if gs["rows"] else "**no row (queue) order**")]
     for label, text in gs["annealing"].items():
         lines.append(f"- simulated annealing, {label}: {text}")
