@@ -63,7 +63,8 @@ DEFAULT_SETTINGS = {
     # is below f; a relaxation that does not get there in n steps is recorded as unconverged.
     # Needed where the ideal sites cannot represent the physics, e.g. the cooperative
     # Jahn-Teller distortion of Mn3+ in O'3 NaMn(Al)O2. Optional "rattle_angstrom",
-    # "strain" and "seed" start the relaxation off the ideal sites (_break_symmetry).
+    # "strain" and "seed" start the relaxation off the ideal sites (_break_symmetry); with
+    # cell = true the Pulay stress is corrected unless "pulay_stress" is set to "none".
     "relax": None,
     # The same lattice in its Niggli-reduced basis: enumerated supercells come as Hermite
     # normal forms of the primitive cell, often very skewed; a reduced cell needs fewer plane
@@ -188,7 +189,7 @@ def _relax(atoms, relax, record, log):
 def _single_point(atoms, settings, log_path, record):
     """The energy with settings["mixer"], and if the SCF has not converged after
     scf_fallback["after_iterations"], once more from scratch with scf_fallback["mixer"] for the
-    rest of maxiter (GPAW appends both to the same text log). record["scf_attempts"] lists
+    rest of maxiter (its GPAW log next to the first, *.retry.txt). record["scf_attempts"] lists
     them; record["mixer_used"] is the one that converged. Raises GPAW's convergence error if
     neither does."""
     from gpaw import KohnShamConvergenceError
@@ -201,7 +202,8 @@ def _single_point(atoms, settings, log_path, record):
                 (fallback["mixer"], maxiter - fallback["after_iterations"])]
     record["scf_attempts"] = []
     for k, (mixer, iterations) in enumerate(plan):
-        atoms.calc = make_calculator(atoms, settings, log_path if k == 0 else Path(log_path).with_suffix(".retry.txt"), mixer, iterations)
+        txt = log_path if k == 0 else Path(log_path).with_suffix(".retry.txt")
+        atoms.calc = make_calculator(atoms, settings, txt, mixer, iterations)
         attempt = {"mixer": mixer, "maxiter": iterations}
         record["scf_attempts"].append(attempt)
         try:
