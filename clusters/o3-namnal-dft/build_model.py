@@ -52,26 +52,23 @@ def jahn_teller(atoms):
     from ase.neighborlist import neighbor_list
 
     sym = np.array(atoms.get_chemical_symbols())
-    i, j, d = neighbor_list("ijd", atoms, 3.6)
+    i, j, d, vec = neighbor_list("ijdD", atoms, 3.6)
     mn = int(np.where(sym == "Mn")[0][0])
     mnmn = np.sort(d[(i == mn) & (sym[j] == "Mn")])[:6]
     mno = np.sort(d[(i == mn) & (sym[j] == "O")])[:6]
     # layer spacing: volume per TM over the in-plane area per TM (from the Mn-Mn triangle)
-    area = float(np.linalg.norm(np.cross(*_in_plane_pair(atoms, mn))))
+    tm_vectors = vec[(i == mn) & np.isin(sym[j], ["Mn", "Al"])]
+    area = float(np.linalg.norm(np.cross(*_in_plane_pair(tm_vectors))))
     spacing = atoms.get_volume() / n_tm(atoms) / area
     return {"mn_mn_angstrom": mnmn.round(3).tolist(), "mn_o_angstrom": mno.round(3).tolist(),
             "layer_spacing_angstrom": round(float(spacing), 3),
             "short_over_long_mn_mn": round(float(mnmn[0] / np.mean(mnmn[2:])), 3)}
 
 
-def _in_plane_pair(atoms, k):
-    """Two TM-TM nearest-neighbour vectors from atom k spanning one triangle of its layer."""
-    from ase.neighborlist import neighbor_list
-
-    sym = np.array(atoms.get_chemical_symbols())
-    i, j, vec = neighbor_list("ijD", atoms, 3.6)
-    sel = (i == k) & np.isin(sym[j], ["Mn", "Al"])
-    v = vec[sel][np.argsort(np.linalg.norm(vec[sel], axis=1))][:6]
+def _in_plane_pair(tm_vectors):
+    """Of one atom's TM-neighbour vectors, the shortest and the one of the next five closest
+    to 60 degrees from it: two nearest-neighbour vectors spanning a triangle of its layer."""
+    v = tm_vectors[np.argsort(np.linalg.norm(tm_vectors, axis=1))][:6]
     first = v[0]
     cosines = [abs(first @ w) / np.linalg.norm(first) / np.linalg.norm(w) for w in v[1:]]
     second = v[1:][int(np.argmin(np.abs(np.array(cosines) - 0.5)))]
