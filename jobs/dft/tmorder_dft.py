@@ -197,7 +197,8 @@ def _single_point(atoms, settings, log_path, record):
     maxiter = settings["convergence"]["maxiter"]
     fallback = settings.get("scf_fallback")
     plan = [(settings.get("mixer"), maxiter)]
-    if fallback and fallback["after_iterations"] < maxiter:
+    # no restart when the run already uses the fallback mixer: it would only start over
+    if fallback and fallback["after_iterations"] < maxiter and fallback["mixer"] != settings.get("mixer"):
         plan = [(settings.get("mixer"), fallback["after_iterations"]),
                 (fallback["mixer"], maxiter - fallback["after_iterations"])]
     record["scf_attempts"] = []

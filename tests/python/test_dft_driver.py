@@ -139,7 +139,7 @@ def test_scf_that_does_not_converge_is_retried_with_the_fallback_mixer(structure
     """With the first attempt cut off after 2 SCF iterations (too few for the energy
     criterion) the driver starts again with the fallback mixer, converges, records both
     attempts and the mixer that converged, and lands on the energy of an ordinary run; the
-    training frame names the fallback mixer."""
+    training frame names the fallback mixer. A run already on the fallback mixer is not restarted."""
     import tmorder_dft as dft
     from ase.io import read
 
@@ -158,6 +158,12 @@ def test_scf_that_does_not_converge_is_retried_with_the_fallback_mixer(structure
     assert rec["energy_eV"] == pytest.approx(reference["energy_eV"], abs=5e-3)
     dft.collect(structures, tmp_path / "retry", tmp_path / "t.extxyz")
     assert "beta:0.02" in read(str(tmp_path / "t.extxyz")).info["dft_mixer"]
+
+    # A run that already uses the fallback mixer is not restarted with the same mixer.
+    same = dict(retry, mixer=gentle)
+    dft_cli("run", structures, tmp_path / "same", "--settings", json.dumps(same), "--only", "na-a")
+    rec = json.loads((tmp_path / "same" / "na-a.json").read_text())
+    assert rec["status"] == "converged" and len(rec["scf_attempts"]) == 1
 
 
 def test_symmetry_breaking_start_is_reproducible_and_has_the_asked_size():
