@@ -23,6 +23,7 @@ Steps (jobs/dft/model_building.py; every number is recomputed from the files):
 Writes validation.json and validation.md; README.md discusses them.
 """
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -109,29 +110,58 @@ def dft_orderings(train):
         lowest = min(e for e, _ in cells)
         out[x] = []
         for e, a in sorted(cells, key=lambda t: t[0]):
-            r = mb.row_directions(a, ("Mn", "Al"))
+            _, sequence = mb.rows(a, ("Mn", "Al"))
             out[x].append({"cell": a.info["config_id"], "above_lowest_meV_per_tm": round(1000 * (e - lowest), 1),
-                           "row_sequence": " ".join(mb.row_sequence(a, ("Mn", "Al"), r[0])) if r else ""})
+                           "row_sequence": " ".join(sequence)})
     return out
+
+
+def split_extxyz(text):
+    """The frames of an extended XYZ text, each as its own text (count line, comment line,
+    atoms), so frames can be filtered without rewriting tmorder's output."""
+    lines, frames, k = text.splitlines(keepends=True), [], 0
+    while k < len(lines):
+        n = int(lines[k])
+        frames.append("".join(lines[k:k + n + 2]))
+        k += n + 2
+    return frames
+
+
+def canonical_rows(sequence):
+    """A row sequence up to where the walk across the rows starts and which way it goes (the
+    lexicographically smallest rotation of it or of its reverse), so that one ordering
+    written from different cells compares equal."""
+    both = [sequence, sequence[::-1]]
+    return min(q[k:] + q[:k] for q in both for k in range(len(q)))
 
 
 def queue_ground_state(tmorder, model_json):
     """Ground state at Mn:Al = 3:2: exhaustive (up to 10 cells), then annealing; rows or not."""
     from ase.io import read
 
-    gs_file = HERE / "ground-states-mnal.extxyz"
-    text = mb.sh([tmorder, "ground-state", model_json, "--max-size", "10", "-o", gs_file, "-f"])
+    # Every structure of the lowest level is written: the model has no interlayer term, so
+    # the 3:2 level holds several stackings and each is checked for rows, not only the first.
+    # Kept: one frame per composition, and the whole 3:2 level in its own file.
+    with tempfile.TemporaryDirectory() as tmp:
+        every = Path(tmp) / "all.extxyz"
+        text = mb.sh([tmorder, "ground-state", model_json, "--max-size", "10", "--all-degenerate", "-o", every])
+        frames = split_extxyz(every.read_text())
     (HERE / "ground-states-mnal.txt").write_text(text)
-    frames = read(str(gs_file), index=":")
-    target = [a for a in frames if "Mn 3/5 Al 2/5" in a.info["composition"]][0]
-    line = [ln for ln in text.splitlines() if ln.startswith("TM: Mn 3/5 Al 2/5")][0]
-    degenerate = int(line.split()[-1])  # structures within tmorder's tolerance of the lowest energy
-    rows = mb.row_directions(target, ("Mn", "Al"))
+    (HERE / "ground-states-mnal.extxyz").write_text("".join(f for f in frames if "degenerate_index=0 " in f))
+    level_file = HERE / "ground-states-mnal-3to2-degenerate.extxyz"
+    level_file.write_text("".join(f for f in frames if 'composition="TM: Mn 3/5 Al 2/5"' in f))
+    level = read(str(level_file), index=":")
+    target = level[0]  # degenerate_index 0: the structure tmorder prints
+    directions, sequence = mb.rows(target, ("Mn", "Al"))
     n_al = target.get_chemical_symbols().count("Al")
+    sequences = [mb.rows(a, ("Mn", "Al"))[1] for a in level]
     out = {"cells": int(target.info["size"]), "energy_eV_per_cell": float(target.info["ce_energy_per_cell"]),
-           "degenerate_structures": degenerate,
+           "degenerate_structures": len(level),
            "al_al_nn_per_al": 2 * mb.neighbour_pairs(target, "Al", "Al", d=3.0) / n_al,
-           "rows": bool(rows), "row_sequence": mb.row_sequence(target, ("Mn", "Al"), rows[0]) if rows else []}
+           "rows": bool(directions), "row_sequence": sequence,
+           "degenerate_with_rows": sum(1 for q in sequences if q),
+           "degenerate_row_sequences": sorted({" ".join(canonical_rows(q)) for q in sequences if q}),
+           "degenerate_sizes": sorted({int(a.info["size"]) for a in level})}
     out["annealing"] = mb.anneal(tmorder, model_json, [], "TM:Mn=3/5,Al=2/5", [],
                                  (("5x5 in-plane (25 TM sites)", "5,-5,0,0,5,-5,0,0,1"),
                                   ("10x10 in-plane (100 TM sites)", "10,-10,0,0,10,-10,0,0,1")), "10", "4000")
@@ -145,8 +175,11 @@ def markdown(out):
     lines += ["## Ground state at Mn:Al = 3:2", "",
               f"- exhaustive search over every supercell of up to 10 cells: lowest at {gs['cells']} cells, "
               f"{gs['energy_eV_per_cell']:.4f} eV/cell ({gs['degenerate_structures']} symmetry-distinct structures at this energy; "
-              f"the one written:) Al-Al nearest neighbours per Al {gs['al_al_nn_per_al']:.2f}; "
-              + (f"**row (queue) order**, rows {' '.join(gs['row_sequence'])}" if gs["rows"] else "**no row (queue) order**")]
+              f"the one printed first:) Al-Al nearest neighbours per Al {gs['al_al_nn_per_al']:.2f}; "
+              + (f"**row (queue) order**, rows {' '.join(gs['row_sequence'])}" if gs["rows"] else "**no row (queue) order**"),
+              f"- all {gs['degenerate_structures']} degenerate structures (cells of {', '.join(map(str, gs['degenerate_sizes']))} "
+              f"parent cells): {gs['degenerate_with_rows']} made of complete rows; row sequences up to origin and direction: "
+              + ("; ".join(gs["degenerate_row_sequences"]) or "none")]
     for label, text in gs["annealing"].items():
         lines.append(f"- simulated annealing, {label}: {text}")
     lines += ["", "## The DFT data directly: energy per TM above the lowest cell of the same Al fraction", "",

@@ -187,18 +187,26 @@ def anneal(tmorder, model_json, restrict, composition, fixed, cells, max_size, t
     return result
 
 
-def row_directions(atoms, species, d=3.0):
-    """In-plane nearest-neighbour directions (unit vectors, the three of the triangular TM
-    lattice at distance d) along which every atom of `species` has the same species on both
-    sides: the TM layer is then made of single-species rows along that direction (a stripe,
-    or "queue", ordering). Empty for any arrangement without complete rows."""
+def in_plane_bonds(atoms, species, d=3.0):
+    """In-plane nearest-neighbour bonds between atoms of `species` at distance d (images
+    included, each bond in both directions): the symbols and the (i, j, i->j vector) arrays
+    that the row analysis below reads."""
     from ase.neighborlist import neighbor_list
 
     sym = np.array(atoms.get_chemical_symbols())
     i, j, vec = neighbor_list("ijD", atoms, d + 0.2)
     keep = np.isin(sym[i], species) & np.isin(sym[j], species) & (np.abs(np.linalg.norm(vec, axis=1) - d) < 0.2) \
         & (np.abs(vec[:, 2]) < 0.2)
-    i, j, vec = i[keep], j[keep], vec[keep]
+    return sym, i[keep], j[keep], vec[keep]
+
+
+def row_directions(atoms, species, d=3.0, bonds=None):
+    """In-plane nearest-neighbour directions (unit vectors, the three of the triangular TM
+    lattice at distance d) along which every atom of `species` has the same species on both
+    sides: the TM layer is then made of single-species rows along that direction (a stripe,
+    or "queue", ordering). Empty for any arrangement without complete rows. `bonds` is
+    in_plane_bonds(atoms, species, d) when the caller already has it."""
+    sym, i, j, vec = bonds or in_plane_bonds(atoms, species, d)
     rows = []
     for angle in (0.0, 60.0, 120.0):
         u = np.array([np.cos(np.radians(angle)), np.sin(np.radians(angle)), 0.0])
@@ -208,14 +216,11 @@ def row_directions(atoms, species, d=3.0):
     return rows
 
 
-def row_sequence(atoms, species, direction, d=3.0):
+def row_sequence(atoms, species, direction, d=3.0, bonds=None):
     """Species of the rows along `direction`, read across them in one TM layer (the rows of
     a stripe ordering, e.g. Mn Mn Mn Al Al for a 3:2 queue), one period: walks from one atom
     to its in-plane neighbour at 60 degrees from the rows until it returns."""
-    from ase.neighborlist import neighbor_list
-
-    sym = np.array(atoms.get_chemical_symbols())
-    i, j, vec = neighbor_list("ijD", atoms, d + 0.2)
+    sym, i, j, vec = bonds or in_plane_bonds(atoms, species, d)
     u = np.asarray(direction)
     w = np.array([0.5 * u[0] - np.sqrt(3) / 2 * u[1], np.sqrt(3) / 2 * u[0] + 0.5 * u[1], 0.0])
     start = int(np.where(np.isin(sym, species))[0][0])
@@ -229,6 +234,14 @@ def row_sequence(atoms, species, direction, d=3.0):
     # the walk returns after the supercell's period across the rows: keep the shortest repeat
     period = next(n for n in range(1, len(seq) + 1) if len(seq) % n == 0 and seq == seq[:n] * (len(seq) // n))
     return seq[:period]
+
+
+def rows(atoms, species, d=3.0):
+    """(row directions, sequence of rows across the first direction) from one neighbour
+    list; the sequence is empty when the layer has no complete rows."""
+    bonds = in_plane_bonds(atoms, species, d)
+    directions = row_directions(atoms, species, d, bonds)
+    return directions, (row_sequence(atoms, species, directions[0], d, bonds) if directions else [])
 
 
 def held_out_distances(tmorder, model_toml, training, held_out):

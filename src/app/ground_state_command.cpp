@@ -31,6 +31,7 @@ struct Options {
   bool in_plane = false;
   std::string output;
   bool force = false;
+  bool all_degenerate = false;           // write every structure of the lowest level, not one
   std::string anneal;                    // "a,b,c" repetitions or 9 integers (matrix rows)
   std::vector<std::string> species;      // "SUB:Sp,Sp" restrictions of the exhaustive search
   std::vector<std::string> composition;  // "SUB:Sp=p/q,Sp=p/q"
@@ -124,6 +125,7 @@ std::map<std::string, std::vector<std::string>> parse_species(const std::vector<
 
 void run(const Options& opt) {
   if (opt.max_size < 1 || opt.max_size > 16) throw InputError("--max-size: expected 1..16 parent cells, got " + std::to_string(opt.max_size));
+  if (opt.all_degenerate && opt.output.empty()) throw InputError("--all-degenerate writes structures: it needs -o FILE");
   if (!opt.anneal.empty() && opt.composition.empty())
     throw InputError("--anneal needs --composition SUBLATTICE:Species=fraction,... for every sublattice");
   if (!opt.output.empty()) io::check_output_path(opt.output, opt.force);  // before any work
@@ -150,7 +152,8 @@ void run(const Options& opt) {
   eo.max_size = opt.max_size;
   eo.in_plane_only = opt.in_plane;
   const enumeration::Enumerator enumerator(restriction ? restriction->parent : parent, eo);
-  const auto states = enumeration::exhaustive_ground_states(enumerator, expansion, es, restriction ? &*restriction : nullptr);
+  const auto states = enumeration::exhaustive_ground_states(enumerator, expansion, es, restriction ? &*restriction : nullptr,
+                                                            opt.all_degenerate);
   const int active_per_cell = [&] {
     int n = 0;
     for (std::size_t b = 0; b < parent.n_sites(); ++b) n += parent.is_active(static_cast<int>(b)) ? 1 : 0;
@@ -168,17 +171,28 @@ void run(const Options& opt) {
     std::cout << fmt::format("{:<40} {:>5} {:>16.8f} {:>14.3f} {:>10} {:>10}\n", gs.composition, gs.structure.size, gs.energy_per_cell,
                              1000.0 * gs.energy_per_cell / active_per_cell, gs.n_structures, gs.n_degenerate);
     if (!opt.output.empty()) {
-      std::string matrix;
-      for (int r = 0; r < 3; ++r)
-        for (int c = 0; c < 3; ++c) matrix += (matrix.empty() ? "" : " ") + std::to_string(gs.structure.supercell_matrix(r, c));
-      frames += lattice::format_extxyz(enumerator.structure(gs.structure),
-                                       {{"composition", "\"" + gs.composition + "\""},
-                                        {"ce_energy_per_cell", fmt::format("{:.12g}", gs.energy_per_cell)},
-                                        {"size", std::to_string(gs.structure.size)},
-                                        {"supercell_matrix", "\"" + matrix + "\""},
-                                        {"model", "\"" + model.name + "\""},
-                                        {"model_sha256", model.source_sha256},
-                                        {"tmorder_version", version_string}});
+      // One frame per composition, or with --all-degenerate every structure of the lowest
+      // level (the ground state first), numbered by degenerate_index.
+      const std::vector<enumeration::DerivativeStructure> written =
+          opt.all_degenerate ? gs.degenerate : std::vector<enumeration::DerivativeStructure>{gs.structure};
+      for (std::size_t k = 0; k < written.size(); ++k) {
+        const auto& d = written[k];
+        std::string matrix;
+        for (int r = 0; r < 3; ++r)
+          for (int c = 0; c < 3; ++c) matrix += (matrix.empty() ? "" : " ") + std::to_string(d.supercell_matrix(r, c));
+        const lattice::Supercell sc(d.supercell_matrix, static_cast<int>(parent.n_sites()));
+        const std::vector<int> occupation = restriction ? restriction->to_full(sc, d.occupation) : d.occupation;
+        frames += lattice::format_extxyz(enumerator.structure(d),
+                                         {{"composition", gs.composition},
+                                          {"ce_energy_per_cell", fmt::format("{:.12g}", enumeration::energy_per_cell(expansion, es, sc, occupation))},
+                                          {"size", std::to_string(d.size)},
+                                          {"supercell_matrix", matrix},
+                                          {"n_degenerate", std::to_string(gs.n_degenerate)},
+                                          {"degenerate_index", std::to_string(k)},
+                                          {"model", model.name},
+                                          {"model_sha256", model.source_sha256},
+                                          {"tmorder_version", version_string}});
+      }
     }
   }
 
@@ -222,6 +236,8 @@ void register_ground_state(CLI::App& app, const Invocation& /*inv*/) {
   cmd->add_flag("--in-plane", opt->in_plane, "only supercells keeping the third parent vector (layers with a vacuum axis)");
   cmd->add_option("-o,--output", opt->output, "write the ground states as extended XYZ");
   cmd->add_flag("-f,--force", opt->force, "overwrite an existing output file");
+  cmd->add_flag("--all-degenerate", opt->all_degenerate,
+                "write every structure within 1e-6 eV/cell of the lowest at each composition (degenerate_index 0 is the one printed), not one");
   cmd->add_option("--species", opt->species,
                   "restrict the exhaustive search on a sublattice to these species: SUB:Species,Species (repeatable; one species makes the sites fixed)");
   cmd->add_option("--anneal", opt->anneal, "also anneal in this supercell: repetitions a,b,c or a matrix p11,...,p33 (rows = supercell vectors)");

@@ -108,25 +108,42 @@ std::vector<int> SpeciesRestriction::to_full(const lattice::Supercell& supercell
 
 std::vector<GroundState> exhaustive_ground_states(const Enumerator& enumerator, const ce::ClusterExpansion& model,
                                                   const io::ElectrostaticsSpec* electrostatics,
-                                                  const SpeciesRestriction* restriction) {
+                                                  const SpeciesRestriction* restriction, bool keep_degenerate) {
   const auto& parent = model.space().parent();
   std::map<std::string, GroundState> best;
   std::map<std::string, std::vector<double>> energies;
+  // Candidates for the degenerate level of each composition: every structure within the
+  // tolerance of the lowest energy seen so far (pruned when a lower level appears), so only
+  // near-lowest structures are held, not the whole enumeration.
+  std::map<std::string, std::vector<std::pair<DerivativeStructure, double>>> level;
   for (const auto& d : enumerator.enumerate()) {
     const lattice::Supercell sc(d.supercell_matrix, static_cast<int>(parent.n_sites()));
     const std::vector<int> occupation = restriction ? restriction->to_full(sc, d.occupation) : d.occupation;
     const std::string label = composition_label(parent, sc, occupation);
     const double e = energy_per_cell(model, electrostatics, sc, occupation);
     energies[label].push_back(e);
-    auto [it, inserted] = best.try_emplace(label, GroundState{label, d, e, 0, 0});
+    auto [it, inserted] = best.try_emplace(label, GroundState{label, d, e, 0, 0, {}});
     // Lower by more than the tolerance wins; among equal energies the smaller cell found
     // first stays (one ordering seen in a larger cell differs by Ewald round-off only).
-    if (!inserted && e < it->second.energy_per_cell - kDegenerate) it->second = GroundState{label, d, e, 0, 0};
+    if (!inserted && e < it->second.energy_per_cell - kDegenerate) it->second = GroundState{label, d, e, 0, 0, {}};
+    if (keep_degenerate && e <= it->second.energy_per_cell + kDegenerate) {
+      auto& candidates = level[label];
+      const double lowest = it->second.energy_per_cell;
+      std::erase_if(candidates, [&](const auto& c) { return c.second > lowest + kDegenerate; });
+      candidates.emplace_back(d, e);
+    }
   }
   std::vector<GroundState> out;
   for (auto& [label, gs] : best) {
     gs.n_structures = static_cast<int>(energies[label].size());
     for (const double e : energies[label]) gs.n_degenerate += e <= gs.energy_per_cell + kDegenerate ? 1 : 0;
+    if (keep_degenerate) {
+      // The ground state first, then the others in enumeration order (by size).
+      gs.degenerate.push_back(gs.structure);
+      for (const auto& [d, e] : level[label])
+        if (e <= gs.energy_per_cell + kDegenerate && !(d.supercell_matrix == gs.structure.supercell_matrix && d.occupation == gs.structure.occupation))
+          gs.degenerate.push_back(d);
+    }
     out.push_back(gs);
   }
   return out;

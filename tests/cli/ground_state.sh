@@ -21,7 +21,31 @@ compositions=$(grep -c '^TM:' "$SCRATCH/stdout")
 frames=$(grep -c 'ce_energy_per_cell=' gs.extxyz)
 [ "$compositions" -eq "$frames" ] || fail "$frames frames for $compositions compositions"
 grep -q 'model_sha256=' gs.extxyz || fail "no provenance in the ground-state file"
+grep -q 'composition="TM: Ni 2/3 Sb 1/3"' gs.extxyz || fail "composition is not written as one plain quoted string"
 run_ok "the ground states map back onto the model" -- "$TMORDER" correlations "$MODEL" gs.extxyz
+
+# --all-degenerate: one frame for every structure counted in the "degenerate" column, the
+# printed ground state (degenerate_index 0) first, all at the lowest energy. The fitted Mn/Al
+# model has in-plane pairs only, so its orderings are degenerate in their stacking.
+LAYER_MODEL="$ROOT/clusters/o3-namnal-dft/model.json"
+run_ok "all degenerate structures" -- "$TMORDER" ground-state "$LAYER_MODEL" --max-size 6 -o all.extxyz --all-degenerate
+want=$(awk '/^TM:/{s += $NF} END {print s}' "$SCRATCH/stdout")
+n_comp=$(grep -c '^TM:' "$SCRATCH/stdout")
+got=$(grep -c 'degenerate_index=' all.extxyz)
+[ "$want" -eq "$got" ] || fail "$got frames written, the degenerate column sums to $want"
+[ "$want" -gt "$n_comp" ] || fail "no composition has a degenerate level: the check would not see a missing frame"
+[ "$(grep -c 'degenerate_index=0 ' all.extxyz)" -eq "$n_comp" ] || fail "not one degenerate_index 0 per composition"
+/usr/bin/python3 - all.extxyz <<'PY' || fail "degenerate frames do not share their composition's lowest energy"
+import re, sys
+levels = {}
+for line in open(sys.argv[1]):
+    if "ce_energy_per_cell=" in line:
+        comp = re.search(r'composition="([^"]*)"', line).group(1)
+        levels.setdefault(comp, []).append(float(re.search(r"ce_energy_per_cell=(\S+)", line).group(1)))
+sys.exit(0 if all(max(e) - min(e) <= 1e-6 for e in levels.values()) else 1)
+PY
+run_ok "degenerate structures map back onto the model" -- "$TMORDER" correlations "$LAYER_MODEL" all.extxyz
+expect_fail 2 "--all-degenerate without an output file" "-o" -- "$TMORDER" ground-state "$MODEL" --max-size 2 --all-degenerate
 
 expect_fail 2 "--max-size 0" "--max-size" -- "$TMORDER" ground-state "$MODEL" --max-size 0
 expect_fail 2 "annealing without a composition" "--composition" -- "$TMORDER" ground-state "$MODEL" --max-size 2 --anneal 3,3,3

@@ -155,6 +155,8 @@ def test_row_ordering_is_recognised_with_its_sequence_and_nothing_else_is():
     seq = mb.row_sequence(queue, tm, rows[0])
     assert len(seq) == 5 and sorted(seq) == ["Al", "Al", "Mn", "Mn", "Mn"]
     assert "".join(s[0] for s in seq) in "MMMAAMMMAA" + "MMMAAMMMAA"[::-1]
+    directions, sequence = mb.rows(queue, tm)  # the one-neighbour-list form agrees
+    assert len(directions) == 1 and np.allclose(directions[0], rows[0]) and sequence == seq
 
     broken = queue.copy()
     sym = broken.get_chemical_symbols()
@@ -162,6 +164,7 @@ def test_row_ordering_is_recognised_with_its_sequence_and_nothing_else_is():
     sym[mn], sym[al] = "Al", "Mn"
     broken.set_chemical_symbols(sym)
     assert mb.row_directions(broken, tm) == []
+    assert mb.rows(broken, tm) == ([], [])
 
     frames = read(str(REPO / "clusters" / "o3-nanisbcu-dft" / "ground-states-nisb.extxyz"), index=":")
     honeycomb = [a for a in frames if "Ni 2/3 Sb 1/3" in a.info["composition"]][0]

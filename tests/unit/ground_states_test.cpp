@@ -136,3 +136,48 @@ TEST(GroundStates, SpeciesRestrictionRefusesUnknownNames) {
   EXPECT_THROW((void)enumeration::restrict_species(parent, {{"TM", {}}}), tmorder::InputError);
   EXPECT_THROW((void)enumeration::restrict_species(parent, {{"TM", {"Ni", "Ni"}}}), tmorder::InputError);
 }
+
+// The degenerate level, when kept, is exactly the n_degenerate structures within the
+// tolerance of the lowest energy, all distinct, the printed ground state first. Checked on
+// two cases known independently: with no interactions every structure of a composition is
+// degenerate; with the nearest-neighbour pair the 1/3 level is the honeycomb alone.
+TEST(GroundStates, KeptDegenerateLevelIsEveryLowestStructureAndNothingElse) {
+  const clusters::ClusterSpace cs(test_lattices::triangular(), {3.5}, 1e-5);
+  const enumeration::Enumerator e(cs.parent(), in_plane(6));
+  std::map<std::string, int> per_composition;
+  for (const auto& d : e.enumerate())
+    ++per_composition[enumeration::composition_label(cs.parent(), lattice::Supercell(d.supercell_matrix, 1), d.occupation)];
+
+  const ce::ClusterExpansion flat(cs, {0.0, 0.0, 0.0});
+  for (const auto& gs : enumeration::exhaustive_ground_states(e, flat, nullptr, nullptr, true)) {
+    EXPECT_EQ(gs.n_degenerate, per_composition[gs.composition]) << gs.composition;
+    EXPECT_EQ(static_cast<int>(gs.degenerate.size()), gs.n_degenerate) << gs.composition;
+  }
+
+  const ce::ClusterExpansion model(cs, {0.0, 0.0, kJ});
+  const auto kept = enumeration::exhaustive_ground_states(e, model, nullptr, nullptr, true);
+  const auto plain = enumeration::exhaustive_ground_states(e, model, nullptr);
+  ASSERT_EQ(kept.size(), plain.size());
+  bool found_third = false;
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    const auto& gs = kept[k];
+    EXPECT_TRUE(plain[k].degenerate.empty()) << "not kept unless asked";
+    EXPECT_EQ(gs.n_degenerate, plain[k].n_degenerate);
+    ASSERT_EQ(static_cast<int>(gs.degenerate.size()), gs.n_degenerate) << gs.composition;
+    EXPECT_EQ(gs.degenerate.front().occupation, gs.structure.occupation) << "the ground state comes first";
+    for (std::size_t a = 0; a < gs.degenerate.size(); ++a) {
+      const auto& d = gs.degenerate[a];
+      const lattice::Supercell sc(d.supercell_matrix, 1);
+      EXPECT_EQ(enumeration::composition_label(cs.parent(), sc, d.occupation), gs.composition);
+      EXPECT_NEAR(enumeration::energy_per_cell(model, nullptr, sc, d.occupation), gs.energy_per_cell, 1e-6);
+      for (std::size_t b = 0; b < a; ++b)
+        EXPECT_FALSE(gs.degenerate[b].supercell_matrix == d.supercell_matrix && gs.degenerate[b].occupation == d.occupation)
+            << "structure listed twice at " << gs.composition;
+    }
+    if (gs.composition == "M: Ni 2/3 Sb 1/3") {
+      found_third = true;
+      EXPECT_EQ(gs.degenerate.size(), 1u) << "the honeycomb alone";
+    }
+  }
+  EXPECT_TRUE(found_third);
+}

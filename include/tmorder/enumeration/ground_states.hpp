@@ -30,6 +30,10 @@ struct GroundState {
   double energy_per_cell = 0.0;  ///< eV
   int n_structures = 0;          ///< structures of this composition that were compared
   int n_degenerate = 0;          ///< structures within 1e-6 eV/cell of the lowest (itself included)
+  /// Those n_degenerate structures, `structure` first, when the search was asked to keep
+  /// them (a degenerate level can mix orderings of different kinds, e.g. row sequences
+  /// stacked differently along c when the model has no interlayer term); otherwise empty.
+  std::vector<DerivativeStructure> degenerate;
 };
 
 /// A model's parent lattice with fewer species allowed on some sublattices, for searches
@@ -54,9 +58,11 @@ SpeciesRestriction restrict_species(const lattice::ParentLattice& parent,
 /// The lowest-energy structure at every composition reached by `enumerator` (all its
 /// structures), sorted by composition label. `model` must be on the enumerator's parent, or,
 /// with `restriction`, the enumerator runs on restriction->parent and every decoration is
-/// translated to the model's parent (labels and energies are the model's).
+/// translated to the model's parent (labels and energies are the model's). With
+/// `keep_degenerate`, every GroundState also lists all its degenerate structures.
 std::vector<GroundState> exhaustive_ground_states(const Enumerator& enumerator, const ce::ClusterExpansion& model,
                                                   const io::ElectrostaticsSpec* electrostatics,
-                                                  const SpeciesRestriction* restriction = nullptr);
+                                                  const SpeciesRestriction* restriction = nullptr,
+                                                  bool keep_degenerate = false);
 
 }  // namespace tmorder::enumeration
