@@ -125,13 +125,11 @@ std::vector<GroundState> exhaustive_ground_states(const Enumerator& enumerator, 
     auto [it, inserted] = best.try_emplace(label, GroundState{label, d, e, 0, 0, {}});
     // Lower by more than the tolerance wins; among equal energies the smaller cell found
     // first stays (one ordering seen in a larger cell differs by Ewald round-off only).
-    if (!inserted && e < it->second.energy_per_cell - kDegenerate) it->second = GroundState{label, d, e, 0, 0, {}};
-    if (keep_degenerate && e <= it->second.energy_per_cell + kDegenerate) {
-      auto& candidates = level[label];
-      const double lowest = it->second.energy_per_cell;
-      std::erase_if(candidates, [&](const auto& c) { return c.second > lowest + kDegenerate; });
-      candidates.emplace_back(d, e);
+    if (!inserted && e < it->second.energy_per_cell - kDegenerate) {
+      it->second = GroundState{label, d, e, 0, 0, {}};
+      if (keep_degenerate) std::erase_if(level[label], [&](const auto& c) { return c.second > e + kDegenerate; });
     }
+    if (keep_degenerate && e <= it->second.energy_per_cell + kDegenerate) level[label].emplace_back(d, e);
   }
   std::vector<GroundState> out;
   for (auto& [label, gs] : best) {
