@@ -164,4 +164,15 @@ expect_fail 2 "correlations -o with a malformed structure" "broken.vasp:7:" -- \
 [ ! -e c_failed.h5 ] || fail "failed correlations run left c_failed.h5 behind"
 no_temporaries "failed correlations"
 
+# ---- --version: the commit the binary was built from ----
+# The commit is refreshed at build time (cmake/git_commit.cmake), not at configure time, so a
+# build after a commit must report that commit (with -dirty while tracked files are edited).
+run_ok "--version names the version and the source tree's commit" -- "$TMORDER" --version
+if head=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null); then
+  grep -Eq "^tmorder [0-9]+\.[0-9]+\.[0-9]+ \($head(-dirty)?\)$" "$SCRATCH/stdout" ||
+    { cat "$SCRATCH/stdout" >&2; fail "--version does not name HEAD $head"; }
+else
+  expect_stdout "(unknown)"
+fi
+
 echo "all info/output checks passed"
