@@ -135,37 +135,85 @@ def canonical_rows(sequence):
     return min(q[k:] + q[:k] for q in both for k in range(len(q)))
 
 
-def queue_ground_state(tmorder, model_json):
-    """Ground state at Mn:Al = 3:2: exhaustive (up to 10 cells), then annealing; rows or not."""
+def is_3to2(atoms):
+    """Mn:Al = 3:2 on the TM layer, from the atoms themselves (not from how the composition
+    is written in the frame's comment line)."""
+    sym = atoms.get_chemical_symbols()
+    return 5 * sym.count("Al") == 2 * (sym.count("Mn") + sym.count("Al"))
+
+
+def ground_state_levels(tmorder, model_json):
+    """`tmorder ground-state --all-degenerate` up to 10 cells: (printed table, [(frame text,
+    Atoms)] of every structure of the lowest level at every composition)."""
     from ase.io import read
 
-    # Every structure of the lowest level is written: the model has no interlayer term, so
-    # the 3:2 level holds several stackings and each is checked for rows, not only the first.
-    # Kept: one frame per composition, and the whole 3:2 level in its own file.
     with tempfile.TemporaryDirectory() as tmp:
         every = Path(tmp) / "all.extxyz"
         text = mb.sh([tmorder, "ground-state", model_json, "--max-size", "10", "--all-degenerate", "-o", every])
         frames = split_extxyz(every.read_text())
-    (HERE / "ground-states-mnal.txt").write_text(text)
-    (HERE / "ground-states-mnal.extxyz").write_text("".join(f for f in frames if "degenerate_index=0 " in f))
-    level_file = HERE / "ground-states-mnal-3to2-degenerate.extxyz"
-    level_file.write_text("".join(f for f in frames if 'composition="TM: Mn 3/5 Al 2/5"' in f))
-    level = read(str(level_file), index=":")
-    target = level[0]  # degenerate_index 0: the structure tmorder prints
+        atoms = read(str(every), index=":")
+    return text, list(zip(frames, atoms))
+
+
+def rows_summary(level):
+    """Rows or not for the structures of one (3:2) level; level[0] is the printed one."""
+    target = level[0]
     directions, sequence = mb.rows(target, ("Mn", "Al"))
-    n_al = target.get_chemical_symbols().count("Al")
     sequences = [mb.rows(a, ("Mn", "Al"))[1] for a in level]
-    out = {"cells": int(target.info["size"]), "energy_eV_per_cell": float(target.info["ce_energy_per_cell"]),
-           "degenerate_structures": len(level),
-           "al_al_nn_per_al": 2 * mb.neighbour_pairs(target, "Al", "Al", d=3.0) / n_al,
-           "rows": bool(directions), "row_sequence": sequence,
-           "degenerate_with_rows": sum(1 for q in sequences if q),
-           "degenerate_row_sequences": sorted({" ".join(canonical_rows(q)) for q in sequences if q}),
-           "degenerate_sizes": sorted({int(a.info["size"]) for a in level})}
+    return {"cells": int(target.info["size"]), "energy_eV_per_cell": float(target.info["ce_energy_per_cell"]),
+            "degenerate_structures": len(level),
+            "al_al_nn_per_al": 2 * mb.neighbour_pairs(target, "Al", "Al", d=3.0) / target.get_chemical_symbols().count("Al"),
+            "rows": bool(directions), "row_sequence": sequence,
+            "degenerate_with_rows": sum(1 for q in sequences if q),
+            "degenerate_row_sequences": sorted({" ".join(canonical_rows(q)) for q in sequences if q}),
+            "degenerate_sizes": sorted({int(a.info["size"]) for a in level})}
+
+
+def queue_ground_state(tmorder, model_json):
+    """Ground state at Mn:Al = 3:2: exhaustive (up to 10 cells), then annealing; rows or not."""
+    # Every structure of the lowest level is written: the model has no interlayer term, so
+    # the 3:2 level holds several stackings and each is checked for rows, not only the first.
+    # Kept: one frame per composition, and the whole 3:2 level in its own file.
+    text, levels = ground_state_levels(tmorder, model_json)
+    (HERE / "ground-states-mnal.txt").write_text(text)
+    (HERE / "ground-states-mnal.extxyz").write_text("".join(f for f, a in levels if a.info["degenerate_index"] == 0))
+    level = [(f, a) for f, a in levels if is_3to2(a)]
+    level.sort(key=lambda fa: fa[1].info["degenerate_index"])  # index 0 (the printed one) first
+    (HERE / "ground-states-mnal-3to2-degenerate.extxyz").write_text("".join(f for f, _ in level))
+    out = rows_summary([a for _, a in level])
     out["annealing"] = mb.anneal(tmorder, model_json, [], "TM:Mn=3/5,Al=2/5", [],
                                  (("5x5 in-plane (25 TM sites)", "5,-5,0,0,5,-5,0,0,1"),
                                   ("10x10 in-plane (100 TM sites)", "10,-10,0,0,10,-10,0,0,1")), "10", "4000")
     return out
+
+
+def ground_state_by_space(tmorder, scan, training, refs, method):
+    """How far the 3:2 answer (rows or not) depends on the cluster space: for every space of the
+    scan that tmorder could fit, the same fit as the shipped model's (penalty by k-fold CV) and
+    the same exhaustive 3:2 search, plus which of the DFT 3:2 cells that model puts lowest."""
+    from ase.io import read
+
+    dft_32 = [a for a in read(str(training), index=":") if is_3to2(a)]
+    result = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for row in scan:
+            if "refused" in row:
+                continue
+            toml = mb.with_cutoffs(HERE / "model.toml", row["cutoffs"], tmp)
+            model = Path(tmp) / "m.json"
+            mb.sh([tmorder, "fit", toml, training, "-o", model, "-f", "--method", method,
+                   "--cv", "kfold", "--k", mb.folds(training), "--seed", "1", *refs])
+            _, levels = ground_state_levels(tmorder, model)
+            gs = rows_summary(sorted((a for _, a in levels if is_3to2(a)), key=lambda a: a.info["degenerate_index"]))
+            predicted = mb.model_energies(tmorder, model, training, Path(tmp) / "e.csv")
+            ranked = sorted(dft_32, key=lambda a: predicted[a.info["config_id"]])
+            result.append({"cutoffs": row["cutoffs"], "cv_loo_meV_per_site": row["cv_loo_meV_per_site"],
+                           "cv_kfold10_meV_per_site": row["cv_kfold10_meV_per_site"],
+                           "rows": gs["rows"], "row_sequence": gs["row_sequence"], "cells": gs["cells"],
+                           "degenerate_structures": gs["degenerate_structures"],
+                           "degenerate_with_rows": gs["degenerate_with_rows"],
+                           "lowest_dft_3to2_cell_by_model": ranked[0].info["config_id"]})
+    return result
 
 
 def markdown(out):
@@ -182,6 +230,16 @@ def markdown(out):
               + ("; ".join(gs["degenerate_row_sequences"]) or "none")]
     for label, text in gs["annealing"].items():
         lines.append(f"- simulated annealing, {label}: {text}")
+    dft_lowest = out["dft_orderings"]["0.400"][0]["cell"]
+    lines += ["", "### The 3:2 answer in every cluster space of the scan", "",
+              "The same fit (penalty by k-fold CV) and the same exhaustive search for each cutoff list "
+              f"tmorder could fit; the last column is the DFT 3:2 cell that model puts lowest (DFT: {dft_lowest}).", "",
+              "| cutoffs | LOO CV | k-fold CV | ground state (cells) | degenerate, of them rows | rows across | lowest DFT 3:2 cell by model |",
+              "|---|---|---|---|---|---|---|"]
+    for r in out["ground_state_3to2_by_space"]:
+        lines.append(f"| {r['cutoffs']} | {r['cv_loo_meV_per_site']:.1f} | {r['cv_kfold10_meV_per_site']:.1f} | "
+                     f"{'rows' if r['rows'] else 'no rows'} ({r['cells']}) | {r['degenerate_structures']}, "
+                     f"{r['degenerate_with_rows']} | {' '.join(r['row_sequence']) or '-'} | {r['lowest_dft_3to2_cell_by_model']} |")
     lines += ["", "## The DFT data directly: energy per TM above the lowest cell of the same Al fraction", "",
               "| Al fraction | cell | above lowest (meV/TM) | rows (sequence across them) |", "|---|---|---|---|"]
     for x, rows in out["dft_orderings"].items():
@@ -210,6 +268,8 @@ def main():
     out.update(mb.fit(T, HERE / "model.toml", dft / "training.extxyz", HERE, args.method, refs, "TM:Al", REPO))
     out["dft_orderings"] = dft_orderings(train)
     out["ground_state_3to2"] = queue_ground_state(T, HERE / "model.json")
+    out["ground_state_3to2_by_space"] = ground_state_by_space(T, out["cluster_space_scan"], dft / "training.extxyz",
+                                                              refs, args.method)
     mb.model_energies(T, HERE / "model.json", dft / "training.extxyz", HERE / "training-energies.csv")
     out["relaxed"] = relaxation_report(train)
     mb.write_validation(HERE, out, markdown(out))
