@@ -173,18 +173,16 @@ void run(const Options& opt) {
     if (!opt.output.empty()) {
       // One frame per composition, or with --all-degenerate every structure of the lowest
       // level (the ground state first), numbered by degenerate_index.
-      const std::vector<enumeration::DerivativeStructure> written =
-          opt.all_degenerate ? gs.degenerate : std::vector<enumeration::DerivativeStructure>{gs.structure};
+      const std::vector<enumeration::ScoredStructure> written =
+          opt.all_degenerate ? gs.degenerate : std::vector<enumeration::ScoredStructure>{{gs.structure, gs.energy_per_cell}};
       for (std::size_t k = 0; k < written.size(); ++k) {
-        const auto& d = written[k];
+        const auto& d = written[k].structure;
         std::string matrix;
         for (int r = 0; r < 3; ++r)
           for (int c = 0; c < 3; ++c) matrix += (matrix.empty() ? "" : " ") + std::to_string(d.supercell_matrix(r, c));
-        const lattice::Supercell sc(d.supercell_matrix, static_cast<int>(parent.n_sites()));
-        const std::vector<int> occupation = restriction ? restriction->to_full(sc, d.occupation) : d.occupation;
         frames += lattice::format_extxyz(enumerator.structure(d),
                                          {{"composition", gs.composition},
-                                          {"ce_energy_per_cell", fmt::format("{:.12g}", enumeration::energy_per_cell(expansion, es, sc, occupation))},
+                                          {"ce_energy_per_cell", fmt::format("{:.12g}", written[k].energy_per_cell)},
                                           {"size", std::to_string(d.size)},
                                           {"supercell_matrix", matrix},
                                           {"n_degenerate", std::to_string(gs.n_degenerate)},

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <numeric>
 #include <set>
 
@@ -112,10 +113,10 @@ std::vector<GroundState> exhaustive_ground_states(const Enumerator& enumerator, 
   const auto& parent = model.space().parent();
   std::map<std::string, GroundState> best;
   std::map<std::string, std::vector<double>> energies;
-  // Candidates for the degenerate level of each composition: every structure within the
-  // tolerance of the lowest energy seen so far (pruned when a lower level appears), so only
-  // near-lowest structures are held, not the whole enumeration.
-  std::map<std::string, std::vector<std::pair<DerivativeStructure, double>>> level;
+  // The degenerate level of each composition: every structure within the tolerance of the
+  // lowest energy seen so far, pruned when a lower level replaces it. So only near-lowest
+  // structures are held, not the whole enumeration, and at the end the list is the level.
+  std::map<std::string, std::vector<ScoredStructure>> level;
   for (const auto& d : enumerator.enumerate()) {
     const lattice::Supercell sc(d.supercell_matrix, static_cast<int>(parent.n_sites()));
     const std::vector<int> occupation = restriction ? restriction->to_full(sc, d.occupation) : d.occupation;
@@ -127,9 +128,9 @@ std::vector<GroundState> exhaustive_ground_states(const Enumerator& enumerator, 
     // first stays (one ordering seen in a larger cell differs by Ewald round-off only).
     if (!inserted && e < it->second.energy_per_cell - kDegenerate) {
       it->second = GroundState{label, d, e, 0, 0, {}};
-      if (keep_degenerate) std::erase_if(level[label], [&](const auto& c) { return c.second > e + kDegenerate; });
+      if (keep_degenerate) std::erase_if(level[label], [&](const auto& c) { return c.energy_per_cell > e + kDegenerate; });
     }
-    if (keep_degenerate && e <= it->second.energy_per_cell + kDegenerate) level[label].emplace_back(d, e);
+    if (keep_degenerate && e <= it->second.energy_per_cell + kDegenerate) level[label].push_back({d, e});
   }
   std::vector<GroundState> out;
   for (auto& [label, gs] : best) {
@@ -137,10 +138,11 @@ std::vector<GroundState> exhaustive_ground_states(const Enumerator& enumerator, 
     for (const double e : energies[label]) gs.n_degenerate += e <= gs.energy_per_cell + kDegenerate ? 1 : 0;
     if (keep_degenerate) {
       // The ground state first, then the others in enumeration order (by size).
-      gs.degenerate.push_back(gs.structure);
-      for (const auto& [d, e] : level[label])
-        if (e <= gs.energy_per_cell + kDegenerate && !(d.supercell_matrix == gs.structure.supercell_matrix && d.occupation == gs.structure.occupation))
-          gs.degenerate.push_back(d);
+      gs.degenerate = std::move(level[label]);
+      const auto first = std::find_if(gs.degenerate.begin(), gs.degenerate.end(), [&](const ScoredStructure& c) {
+        return c.structure.supercell_matrix == gs.structure.supercell_matrix && c.structure.occupation == gs.structure.occupation;
+      });
+      std::rotate(gs.degenerate.begin(), first, std::next(first));
     }
     out.push_back(gs);
   }

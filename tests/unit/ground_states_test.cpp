@@ -164,14 +164,18 @@ TEST(GroundStates, KeptDegenerateLevelIsEveryLowestStructureAndNothingElse) {
     EXPECT_TRUE(plain[k].degenerate.empty()) << "not kept unless asked";
     EXPECT_EQ(gs.n_degenerate, plain[k].n_degenerate);
     ASSERT_EQ(static_cast<int>(gs.degenerate.size()), gs.n_degenerate) << gs.composition;
-    EXPECT_EQ(gs.degenerate.front().occupation, gs.structure.occupation) << "the ground state comes first";
+    EXPECT_EQ(gs.degenerate.front().structure.occupation, gs.structure.occupation) << "the ground state comes first";
+    EXPECT_EQ(gs.degenerate.front().energy_per_cell, gs.energy_per_cell);
     for (std::size_t a = 0; a < gs.degenerate.size(); ++a) {
-      const auto& d = gs.degenerate[a];
+      const auto& d = gs.degenerate[a].structure;
       const lattice::Supercell sc(d.supercell_matrix, 1);
       EXPECT_EQ(enumeration::composition_label(cs.parent(), sc, d.occupation), gs.composition);
-      EXPECT_NEAR(enumeration::energy_per_cell(model, nullptr, sc, d.occupation), gs.energy_per_cell, 1e-6);
+      // The stored energy is the structure's own (recomputed here), and at the lowest level.
+      const double e = enumeration::energy_per_cell(model, nullptr, sc, d.occupation);
+      EXPECT_NEAR(gs.degenerate[a].energy_per_cell, e, 1e-12);
+      EXPECT_NEAR(e, gs.energy_per_cell, 1e-6);
       for (std::size_t b = 0; b < a; ++b)
-        EXPECT_FALSE(gs.degenerate[b].supercell_matrix == d.supercell_matrix && gs.degenerate[b].occupation == d.occupation)
+        EXPECT_FALSE(gs.degenerate[b].structure.supercell_matrix == d.supercell_matrix && gs.degenerate[b].structure.occupation == d.occupation)
             << "structure listed twice at " << gs.composition;
     }
     if (gs.composition == "M: Ni 2/3 Sb 1/3") {

@@ -24,16 +24,23 @@ std::string composition_label(const lattice::ParentLattice& parent, const lattic
 double energy_per_cell(const ce::ClusterExpansion& model, const io::ElectrostaticsSpec* electrostatics,
                        const lattice::Supercell& supercell, const std::vector<int>& occupation);
 
+/// A structure with its energy per parent cell (eV), as the search computed it.
+struct ScoredStructure {
+  DerivativeStructure structure;
+  double energy_per_cell = 0.0;
+};
+
 struct GroundState {
   std::string composition;  ///< composition_label
   DerivativeStructure structure;
   double energy_per_cell = 0.0;  ///< eV
   int n_structures = 0;          ///< structures of this composition that were compared
   int n_degenerate = 0;          ///< structures within 1e-6 eV/cell of the lowest (itself included)
-  /// Those n_degenerate structures, `structure` first, when the search was asked to keep
-  /// them (a degenerate level can mix orderings of different kinds, e.g. row sequences
-  /// stacked differently along c when the model has no interlayer term); otherwise empty.
-  std::vector<DerivativeStructure> degenerate;
+  /// Those n_degenerate structures with their energies, `structure` first, when the search
+  /// was asked to keep them (a degenerate level can mix orderings of different kinds, e.g.
+  /// row sequences stacked differently along c when the model has no interlayer term);
+  /// otherwise empty.
+  std::vector<ScoredStructure> degenerate;
 };
 
 /// A model's parent lattice with fewer species allowed on some sublattices, for searches
