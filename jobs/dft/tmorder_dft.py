@@ -159,9 +159,59 @@ def _break_symmetry(atoms, relax):
             "strain_tensor": eps.tolist()}
 
 
-def _relax(atoms, relax, record, log):
+def relax_state_files(result_path):
+    """The files that let an interrupted relaxation resume (next to the result file, removed
+    once the result is written): the BFGS trajectory, BFGS's own restart file (Hessian, last
+    step) and a note of the steps taken and of what they belong to."""
+    base = Path(result_path).with_suffix("")
+    return {"traj": base.with_name(base.name + ".relax.traj"), "bfgs": base.with_name(base.name + ".relax.bfgs.json"),
+            "note": base.with_name(base.name + ".relax.resume.json")}
+
+
+def _relax_fingerprint(atoms, settings):
+    """What a saved relaxation belongs to: the settings and the starting structure. A state
+    left by other settings or another structure is not resumed."""
+    import hashlib
+
+    key = {"settings": settings, "symbols": atoms.get_chemical_symbols(),
+           "cell": [[round(x, 8) for x in row] for row in atoms.cell.tolist()],
+           "positions": [[round(x, 8) for x in row] for row in atoms.positions.tolist()]}
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def _saved_relaxation(state, fingerprint, log):
+    """(steps already taken, wall seconds spent, last geometry) of a relaxation interrupted
+    with the same fingerprint, or None (and any stale state removed) when there is nothing to
+    resume."""
+    from ase.io import read
+
+    try:
+        note = json.loads(state["note"].read_text())
+        last = read(str(state["traj"]), index=-1)
+        if note["fingerprint"] == fingerprint and state["bfgs"].exists():
+            return int(note["steps"]), float(note["wall_seconds"]), last
+        reason = "it belongs to other settings or another structure"
+    except FileNotFoundError:
+        reason = None
+    except Exception as exc:  # noqa: BLE001 - a damaged state file only means starting over
+        reason = f"it could not be read ({type(exc).__name__}: {exc})"
+    if reason:
+        with open(log, "a") as f:
+            f.write(f"saved relaxation state not resumed: {reason}; starting over\n")
+    for path in state.values():
+        path.unlink(missing_ok=True)
+    return None
+
+
+def _relax(atoms, relax, record, log, state=None, fingerprint=""):
     """BFGS on the positions (and the cell with relax["cell"]) in place; records the relaxed
-    geometry, the step count and the largest remaining force in record["relax"]."""
+    geometry, the step count and the largest remaining force in record["relax"].
+
+    With `state` (relax_state_files) the relaxation survives being killed (a batch job's wall
+    time, a crash): every BFGS step appends to the trajectory and saves the Hessian, and a
+    rerun with the same `fingerprint` continues from the last step, counting max_steps over
+    all runs. Only the SCF of the step in progress is lost. Returns the wall seconds the
+    earlier runs spent."""
     import numpy as np
     from ase.optimize import BFGS
 
@@ -170,13 +220,46 @@ def _relax(atoms, relax, record, log):
     if relax.get("cell"):
         from ase.constraints import UnitCellFilter
 
+        # Made before the saved geometry is put back: the filter's coordinates are strains
+        # relative to the cell it was made with, which must be the same start cell as in the
+        # interrupted run for the saved Hessian and last step to mean the same thing.
         target = UnitCellFilter(atoms)
-    opt = BFGS(target, logfile=str(log))
-    converged = bool(opt.run(fmax=relax["fmax_eV_per_A"], steps=relax["max_steps"]))
+    t0 = time.time()
+    saved = _saved_relaxation(state, fingerprint, log) if state else None
+    done, spent = 0, 0.0
+    if saved:
+        done, spent, last = saved
+        atoms.set_cell(last.cell, scale_atoms=False)
+        atoms.set_positions(last.positions)
+        with open(log, "a") as f:
+            f.write(f"resumed after step {done} from {state['traj'].name}\n")
+    kw = {}
+    if state:
+        from ase.io.trajectory import Trajectory
+
+        # appended to, never rewritten: the steps of the earlier runs stay in it
+        kw = {"restart": str(state["bfgs"]), "trajectory": Trajectory(str(state["traj"]), mode="a", atoms=target)}
+    opt = BFGS(target, logfile=str(log), **kw)
+    if state:
+        def note():  # after every step: how many were taken over all runs, and for what
+            tmp = state["note"].with_name(state["note"].name + f".tmp-{os.getpid()}")
+            tmp.write_text(json.dumps({"fingerprint": fingerprint, "steps": done + opt.nsteps,
+                                       "wall_seconds": spent + time.time() - t0}))
+            os.replace(tmp, state["note"])
+        opt.attach(note)
+    remaining = relax["max_steps"] - done
+    if remaining > 0:
+        converged = bool(opt.run(fmax=relax["fmax_eV_per_A"], steps=remaining))
+    else:  # the earlier runs used every step (BFGS.run would read steps=0 as no limit)
+        opt.fmax = relax["fmax_eV_per_A"]
+        converged = bool(opt.converged())
+    if state:
+        kw["trajectory"].close()
     forces = target.get_forces()
     record["relax"] = {
         "converged": converged,
-        "steps": int(opt.get_number_of_steps()),
+        "steps": done + int(opt.get_number_of_steps()),
+        "resumed_after_step": done or None,
         "fmax_final_eV_per_A": float(np.sqrt((forces ** 2).sum(axis=1)).max()),
         "cell": bool(relax.get("cell")),
         "symmetry_breaking": seed,
@@ -184,6 +267,7 @@ def _relax(atoms, relax, record, log):
         "cell_angstrom": atoms.cell.tolist(),
         "symbols": atoms.get_chemical_symbols(),
     }
+    return spent
 
 
 def _single_point(atoms, settings, log_path, record):
@@ -254,10 +338,12 @@ def run_one(atoms, settings, result_path, log_path):
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     t0 = time.time()
+    earlier = 0.0  # wall time of earlier runs of an interrupted relaxation this one resumes
     try:
         if settings.get("relax"):
             atoms.calc = make_calculator(atoms, settings, log_path)
-            _relax(atoms, settings["relax"], record, Path(log_path).with_suffix(".relax.log"))
+            earlier = _relax(atoms, settings["relax"], record, Path(log_path).with_suffix(".relax.log"),
+                   relax_state_files(result_path), _relax_fingerprint(atoms, settings))
             record["energy_eV"] = float(atoms.get_potential_energy())
         else:
             record["energy_eV"] = _single_point(atoms, settings, log_path, record)
@@ -272,8 +358,10 @@ def run_one(atoms, settings, result_path, log_path):
         record["status"] = "unconverged" if "Convergence" in name else "failed"
         record["error"] = f"{name}: {exc}"
         record["traceback"] = traceback.format_exc(limit=5)
-    record["wall_seconds"] = time.time() - t0
+    record["wall_seconds"] = earlier + time.time() - t0
     _write_json_atomically(result_path, record)
+    for path in relax_state_files(result_path).values():  # the result is written: nothing to resume
+        path.unlink(missing_ok=True)
     return record
 
 

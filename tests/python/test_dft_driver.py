@@ -238,3 +238,78 @@ def test_relaxation_lowers_the_energy_and_trains_on_the_relaxed_geometry(tmp_pat
     assert bad["status"] == "unconverged" and "relaxation" in bad["error"]
     n, excluded = dft.collect(structures, tmp_path / "cut", tmp_path / "t2.extxyz")
     assert n == 0 and excluded[0][0] == "na-displaced"
+
+
+def _kill_after_steps(args, note, steps):
+    """Starts the driver and kills it (SIGKILL, as a batch system at the wall time would)
+    once its relaxation has saved `steps` BFGS steps."""
+    import time
+
+    script = REPO / "jobs" / "dft" / "tmorder_dft.py"
+    proc = subprocess.Popen([sys.executable, str(script), *map(str, args)], env=dict(os.environ, OMP_NUM_THREADS="1"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while proc.poll() is None:
+            try:
+                if json.loads(note.read_text())["steps"] >= steps:
+                    proc.kill()
+                    break
+            except (FileNotFoundError, ValueError, KeyError):
+                pass
+            time.sleep(0.02)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert not note.with_name(note.name.replace(".relax.resume.json", ".json")).exists(), \
+        "the relaxation finished before it could be interrupted"
+
+
+def test_interrupted_relaxation_resumes_from_its_last_step(tmp_path):
+    """A relaxation of positions and cell killed after 3 BFGS steps (a batch job's wall time)
+    continues on the rerun from its last saved step with BFGS's saved Hessian, so it takes
+    the same steps to the same end as an uninterrupted relaxation (same step count, cell,
+    positions and energy); the record says after which step it resumed, and the resume files
+    are gone once the result is written. A saved state from other settings is not resumed."""
+    if subprocess.run([sys.executable, "-c", "import gpaw"], capture_output=True).returncode != 0:
+        pytest.fail("GPAW is not installed (Debian packages gpaw gpaw-data; scripts/install-deps.sh installs them)")
+    import numpy as np
+    import tmorder_dft as dft
+    from ase.build import bulk
+    from ase.io import write
+
+    a = bulk("Na", "bcc", a=4.23, cubic=True)
+    a.positions[1, 0] += 0.2
+    a.info["config_id"] = "na-displaced"
+    structures = tmp_path / "s.extxyz"
+    write(str(structures), [a], format="extxyz")
+    relax = dict(LOOSE, niggli_reduce=False, relax={"fmax_eV_per_A": 0.02, "max_steps": 30, "cell": True})
+    settings = json.dumps(relax)
+
+    dft_cli("run", structures, tmp_path / "whole", "--settings", settings)
+    whole = json.loads((tmp_path / "whole" / "na-displaced.json").read_text())
+    assert whole["status"] == "converged" and whole["relax"]["steps"] >= 6, whole["relax"]["steps"]
+    assert whole["relax"]["resumed_after_step"] is None
+
+    folder = tmp_path / "killed"
+    state = dft.relax_state_files(folder / "na-displaced.json")
+    _kill_after_steps(["run", structures, folder, "--settings", settings], state["note"], 3)
+    assert all(p.exists() for p in state.values())
+    dft_cli("run", structures, folder, "--settings", settings)
+    rec = json.loads((folder / "na-displaced.json").read_text())
+    assert rec["status"] == "converged"
+    assert rec["relax"]["resumed_after_step"] >= 3
+    assert rec["relax"]["steps"] == whole["relax"]["steps"]
+    assert np.allclose(rec["relax"]["cell_angstrom"], whole["relax"]["cell_angstrom"], atol=1e-5)
+    assert np.allclose(rec["relax"]["positions_angstrom"], whole["relax"]["positions_angstrom"], atol=1e-5)
+    assert rec["energy_eV"] == pytest.approx(whole["energy_eV"], abs=1e-5)
+    assert "resumed after step" in (folder / "na-displaced.relax.log").read_text()
+    assert not any(p.exists() for p in state.values()), "resume files left after the result was written"
+
+    other = tmp_path / "other"
+    state = dft.relax_state_files(other / "na-displaced.json")
+    _kill_after_steps(["run", structures, other, "--settings", settings], state["note"], 2)
+    looser = dict(relax, relax=dict(relax["relax"], fmax_eV_per_A=0.03))
+    dft_cli("run", structures, other, "--settings", json.dumps(looser))
+    rec = json.loads((other / "na-displaced.json").read_text())
+    assert rec["status"] == "converged" and rec["relax"]["resumed_after_step"] is None
+    assert "not resumed: it belongs to other settings" in (other / "na-displaced.relax.log").read_text()

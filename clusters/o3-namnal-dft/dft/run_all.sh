@@ -1,7 +1,7 @@
 #!/bin/bash
 # Computes the Mn/Al DFT data on this machine with two one-core drivers sharing each results
 # folder (lock files keep them apart). Resumable: rerun after an interruption (a structure
-# interrupted mid-relaxation starts its relaxation again).
+# interrupted mid-relaxation continues from its last BFGS step: jobs/dft/README.md).
 #  1. results-unrelaxed/: single points of all 16 structures at the ideal O3 sites: the
 #     training set of the shipped model (README.md says what it can and cannot represent).
 #  2. results/: positions and cell relaxed (BFGS, forces and stress x volume below
