@@ -96,6 +96,29 @@ def relaxation_report(train):
     return rows
 
 
+def relaxed_orderings(train, relaxed):
+    """Does relaxation reorder the arrangements? At each Al fraction strictly between 0 and 1
+    with at least two relaxed cells: each of them above the lowest of them (meV/TM), at the
+    ideal sites and relaxed."""
+    ideal = {a.info["config_id"]: a.get_potential_energy() for a in train}
+    by_x = {}
+    for r in relaxed:
+        a = next(t for t in train if t.info["config_id"] == r["cell"]) if r["cell"] in ideal else None
+        if a is None:
+            continue
+        x = a.get_chemical_symbols().count("Al") / n_tm(a)
+        if 0.0 < x < 1.0:
+            by_x.setdefault(f"{x:.3f}", []).append((r["cell"], ideal[r["cell"]] / n_tm(a), r["relaxed_eV"] / n_tm(a)))
+    out = {}
+    for x, cells in sorted(by_x.items()):
+        if len(cells) < 2:
+            continue
+        low_i, low_r = min(c[1] for c in cells), min(c[2] for c in cells)
+        out[x] = [{"cell": c, "ideal_above_lowest_meV_per_tm": round(1000 * (ei - low_i), 1),
+                   "relaxed_above_lowest_meV_per_tm": round(1000 * (er - low_r), 1)} for c, ei, er in sorted(cells, key=lambda t: t[2])]
+    return out
+
+
 def dft_orderings(train):
     """The DFT data without the model: at each Al fraction strictly between 0 and 1, every
     training cell's energy per TM above the lowest one (meV), with its row order (sequence
@@ -256,6 +279,14 @@ def markdown(out):
                 jt and f"{jt['layer_spacing_angstrom']:.2f}", jt and " ".join(f"{x:.2f}" for x in jt["mn_o_angstrom"])]
         lines.append(f"| {r['cell']} | {r['formula']} | {r.get('gain_meV_per_tm', '-')} | "
                      + " | ".join(c or "-" for c in cols) + " |")
+    lines += ["", "### Ordering energies at the ideal sites and relaxed (cells relaxed at the same Al fraction)", ""]
+    if out["relaxed_orderings"]:
+        lines += ["| Al fraction | cell | ideal, above lowest (meV/TM) | relaxed, above lowest (meV/TM) |", "|---|---|---|---|"]
+        for x, rows in out["relaxed_orderings"].items():
+            lines += [f"| {x} | {r['cell']} | {r['ideal_above_lowest_meV_per_tm']:.1f} | {r['relaxed_above_lowest_meV_per_tm']:.1f} |"
+                      for r in rows]
+    else:
+        lines.append("No Al fraction has two relaxed cells yet (dft/run_all.sh, stage 2).")
     lines += [""]
     lines += mb.markdown_scan(out)
     return lines + mb.markdown_cost(out)
@@ -272,6 +303,7 @@ def main():
                                                               refs, args.method)
     mb.model_energies(T, HERE / "model.json", dft / "training.extxyz", HERE / "training-energies.csv")
     out["relaxed"] = relaxation_report(train)
+    out["relaxed_orderings"] = relaxed_orderings(train, out["relaxed"])
     mb.write_validation(HERE, out, markdown(out))
     return 0
 
