@@ -36,6 +36,23 @@ def structures(tmp_path):
     return path
 
 
+@pytest.fixture()
+def displaced_na(tmp_path):
+    """bcc Na in its 2-atom cubic cell with the body-centre atom pushed 0.2 A off centre
+    (config_id na-displaced), as an extxyz file; by symmetry it relaxes back to the centre."""
+    if subprocess.run([sys.executable, "-c", "import gpaw"], capture_output=True).returncode != 0:
+        pytest.fail("GPAW is not installed (Debian packages gpaw gpaw-data; scripts/install-deps.sh installs them)")
+    from ase.build import bulk
+    from ase.io import write
+
+    a = bulk("Na", "bcc", a=4.23, cubic=True)
+    a.positions[1, 0] += 0.2
+    a.info["config_id"] = "na-displaced"
+    path = tmp_path / "s.extxyz"
+    write(str(path), [a], format="extxyz")
+    return path
+
+
 def dft_cli(*args):
     """Runs the driver in a child process: GPAW initialises MPI when imported, and an MPI
     singleton in the pytest process would break the mpirun calls of the other tests."""
@@ -194,24 +211,17 @@ def test_symmetry_breaking_start_is_reproducible_and_has_the_asked_size():
     assert np.array_equal(d.positions, ideal.positions) and np.array_equal(d.cell, ideal.cell)
 
 
-def test_relaxation_lowers_the_energy_and_trains_on_the_relaxed_geometry(tmp_path):
-    """bcc Na in its 2-atom cubic cell with the body-centre atom pushed 0.2 A off centre: by
-    symmetry the relaxed position is the centre again. The relaxed energy lies below the
-    single point of the displaced geometry, the forces end below fmax, the training frame
-    holds the relaxed positions and says so; a relaxation cut off after one step is recorded
-    as unconverged and excluded."""
-    if subprocess.run([sys.executable, "-c", "import gpaw"], capture_output=True).returncode != 0:
-        pytest.fail("GPAW is not installed (Debian packages gpaw gpaw-data; scripts/install-deps.sh installs them)")
+def test_relaxation_lowers_the_energy_and_trains_on_the_relaxed_geometry(tmp_path, displaced_na):
+    """bcc Na with the body-centre atom off centre (displaced_na): by symmetry the relaxed
+    position is the centre again. The relaxed energy lies below the single point of the
+    displaced geometry, the forces end below fmax, the training frame holds the relaxed
+    positions and says so; a relaxation cut off after one step is recorded as unconverged
+    and excluded."""
     import numpy as np
     import tmorder_dft as dft
-    from ase.build import bulk
-    from ase.io import read, write
+    from ase.io import read
 
-    a = bulk("Na", "bcc", a=4.23, cubic=True)
-    a.positions[1, 0] += 0.2
-    a.info["config_id"] = "na-displaced"
-    structures = tmp_path / "s.extxyz"
-    write(str(structures), [a], format="extxyz")
+    structures = displaced_na
     loose = dict(LOOSE, niggli_reduce=False)
     dft_cli("run", structures, tmp_path / "sp", "--settings", json.dumps(loose))
     single = json.loads((tmp_path / "sp" / "na-displaced.json").read_text())
@@ -264,24 +274,16 @@ def _kill_after_steps(args, note, steps):
         "the relaxation finished before it could be interrupted"
 
 
-def test_interrupted_relaxation_resumes_from_its_last_step(tmp_path):
+def test_interrupted_relaxation_resumes_from_its_last_step(tmp_path, displaced_na):
     """A relaxation of positions and cell killed after 3 BFGS steps (a batch job's wall time)
     continues on the rerun from its last saved step with BFGS's saved Hessian, so it takes
     the same steps to the same end as an uninterrupted relaxation (same step count, cell,
     positions and energy); the record says after which step it resumed, and the resume files
     are gone once the result is written. A saved state from other settings is not resumed."""
-    if subprocess.run([sys.executable, "-c", "import gpaw"], capture_output=True).returncode != 0:
-        pytest.fail("GPAW is not installed (Debian packages gpaw gpaw-data; scripts/install-deps.sh installs them)")
     import numpy as np
     import tmorder_dft as dft
-    from ase.build import bulk
-    from ase.io import write
 
-    a = bulk("Na", "bcc", a=4.23, cubic=True)
-    a.positions[1, 0] += 0.2
-    a.info["config_id"] = "na-displaced"
-    structures = tmp_path / "s.extxyz"
-    write(str(structures), [a], format="extxyz")
+    structures = displaced_na
     relax = dict(LOOSE, niggli_reduce=False, relax={"fmax_eV_per_A": 0.02, "max_steps": 30, "cell": True})
     settings = json.dumps(relax)
 
