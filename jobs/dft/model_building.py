@@ -302,10 +302,10 @@ def markdown_ground_state(gs, restricted):
     return lines + [""]
 
 
-def markdown_scan(out):
-    lines = [f"## Cluster spaces scanned ({out['method']}; RMSE meV/site)", "",
+def markdown_scan(out, key="cluster_space_scan", title="Cluster spaces scanned"):
+    lines = [f"## {title} ({out['method']}; RMSE meV/site)", "",
              "| cutoffs (A; pairs, triplets) | functions | LOO CV | k-fold CV (k = min(10, structures)) | train |", "|---|---|---|---|---|"]
-    for r in out["cluster_space_scan"]:
+    for r in out[key]:
         fig = lambda k: f"{r[k]:.1f}" if k in r else "-"  # noqa: E731
         lines.append(f"| {r['cutoffs']} | {r.get('functions', '-')} | {fig('cv_loo_meV_per_site')} | "
                      f"{fig('cv_kfold10_meV_per_site')} | {fig('train_meV_per_site')} |"
