@@ -66,6 +66,21 @@ def jahn_teller(atoms):
             "short_over_long_mn_mn": round(float(mnmn[0] / np.mean(mnmn[2:])), 3)}
 
 
+def mn_o_elongation(atoms):
+    """For each Mn of a cell: its two longest Mn-O bonds over the mean of the four shortest
+    (1 for a regular octahedron; ~1.19 in the relaxed NaMnO2 here): whether the Jahn-Teller
+    elongation survives among Al neighbours."""
+    from ase.neighborlist import neighbor_list
+
+    sym = np.array(atoms.get_chemical_symbols())
+    i, j, d = neighbor_list("ijd", atoms, 3.0)
+    out = []
+    for mn in np.where(sym == "Mn")[0]:
+        bonds = np.sort(d[(i == mn) & (sym[j] == "O")])[:6]
+        out.append(round(float(bonds[4:].mean() / bonds[:4].mean()), 3))
+    return out
+
+
 def _in_plane_pair(tm_vectors):
     """Of one atom's TM-neighbour vectors, the shortest and the one of the next five closest
     to 60 degrees from it: two nearest-neighbour vectors spanning a triangle of its layer."""
@@ -92,6 +107,8 @@ def relaxation_report(train):
             row["gain_meV_per_tm"] = round(1000 * (a.get_potential_energy() - ideal[cid]) / n_tm(a), 1)
         if sym.count("Mn") == n_tm(a) == 1:
             row["jahn_teller"] = jahn_teller(a)
+        if "Mn" in sym:
+            row["mn_o_long_over_short"] = mn_o_elongation(a)
         rows.append(row)
     return rows
 
@@ -271,12 +288,14 @@ def markdown(out):
     lines += ["", "## Relaxation (positions and cell, Pulay stress corrected) against the ideal O3 sites", "",
               f"Experiment, O'3 NaMnO2 (C2/m): in-plane Mn-Mn {EXP_MNMN_SHORT:.3f} A (x2) and {EXP_MNMN_LONG:.3f} A (x4), "
               f"ratio {EXP_MNMN_SHORT / EXP_MNMN_LONG:.3f}; layer spacing {EXP_SPACING:.3f} A.", "",
-              "| cell | formula | relaxation gain (meV/TM) | Mn-Mn in plane (A) | short/long | layer spacing (A) | Mn-O (A) |",
-              "|---|---|---|---|---|---|---|"]
+              "| cell | formula | relaxation gain (meV/TM) | Mn-Mn in plane (A) | short/long | layer spacing (A) | Mn-O (A) | "
+              "Mn-O long/short, each Mn |",
+              "|---|---|---|---|---|---|---|---|"]
     for r in out["relaxed"]:
         jt = r.get("jahn_teller")
         cols = [jt and " ".join(f"{x:.2f}" for x in jt["mn_mn_angstrom"]), jt and f"{jt['short_over_long_mn_mn']:.3f}",
-                jt and f"{jt['layer_spacing_angstrom']:.2f}", jt and " ".join(f"{x:.2f}" for x in jt["mn_o_angstrom"])]
+                jt and f"{jt['layer_spacing_angstrom']:.2f}", jt and " ".join(f"{x:.2f}" for x in jt["mn_o_angstrom"]),
+                " ".join(f"{x:.3f}" for x in r.get("mn_o_long_over_short", []))]
         lines.append(f"| {r['cell']} | {r['formula']} | {r.get('gain_meV_per_tm', '-')} | "
                      + " | ".join(c or "-" for c in cols) + " |")
     lines += ["", "### Ordering energies at the ideal sites and relaxed (cells relaxed at the same Al fraction)", ""]
