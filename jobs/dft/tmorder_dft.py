@@ -210,8 +210,9 @@ def _relax(atoms, relax, record, log, state=None, fingerprint=""):
     With `state` (relax_state_files) the relaxation survives being killed (a batch job's wall
     time, a crash): every BFGS step appends to the trajectory and saves the Hessian, and a
     rerun with the same `fingerprint` continues from the last step, counting max_steps over
-    all runs. Only the SCF of the step in progress is lost. Returns the wall seconds the
-    earlier runs spent."""
+    all runs. Only the SCF of the step in progress is lost. The wall seconds the earlier runs
+    spent go into record["wall_seconds_earlier_runs"] as soon as they are known, so a run
+    that then fails still counts them."""
     import numpy as np
     from ase.optimize import BFGS
 
@@ -229,6 +230,7 @@ def _relax(atoms, relax, record, log, state=None, fingerprint=""):
     done, spent = 0, 0.0
     if saved:
         done, spent, last = saved
+        record["wall_seconds_earlier_runs"] = spent
         atoms.set_cell(last.cell, scale_atoms=False)
         atoms.set_positions(last.positions)
         with open(log, "a") as f:
@@ -248,13 +250,15 @@ def _relax(atoms, relax, record, log, state=None, fingerprint=""):
             os.replace(tmp, state["note"])
         opt.attach(note)
     remaining = relax["max_steps"] - done
-    if remaining > 0:
-        converged = bool(opt.run(fmax=relax["fmax_eV_per_A"], steps=remaining))
-    else:  # the earlier runs used every step (BFGS.run would read steps=0 as no limit)
-        opt.fmax = relax["fmax_eV_per_A"]
-        converged = bool(opt.converged())
-    if state:
-        kw["trajectory"].close()
+    try:
+        if remaining > 0:
+            converged = bool(opt.run(fmax=relax["fmax_eV_per_A"], steps=remaining))
+        else:  # the earlier runs used every step (BFGS.run would read steps=0 as no limit)
+            opt.fmax = relax["fmax_eV_per_A"]
+            converged = bool(opt.converged())
+    finally:
+        if state:
+            kw["trajectory"].close()
     forces = target.get_forces()
     record["relax"] = {
         "converged": converged,
@@ -267,7 +271,6 @@ def _relax(atoms, relax, record, log, state=None, fingerprint=""):
         "cell_angstrom": atoms.cell.tolist(),
         "symbols": atoms.get_chemical_symbols(),
     }
-    return spent
 
 
 def _single_point(atoms, settings, log_path, record):
@@ -338,11 +341,10 @@ def run_one(atoms, settings, result_path, log_path):
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     t0 = time.time()
-    earlier = 0.0  # wall time of earlier runs of an interrupted relaxation this one resumes
     try:
         if settings.get("relax"):
             atoms.calc = make_calculator(atoms, settings, log_path)
-            earlier = _relax(atoms, settings["relax"], record, Path(log_path).with_suffix(".relax.log"),
+            _relax(atoms, settings["relax"], record, Path(log_path).with_suffix(".relax.log"),
                    relax_state_files(result_path), _relax_fingerprint(atoms, settings))
             record["energy_eV"] = float(atoms.get_potential_energy())
         else:
@@ -358,7 +360,8 @@ def run_one(atoms, settings, result_path, log_path):
         record["status"] = "unconverged" if "Convergence" in name else "failed"
         record["error"] = f"{name}: {exc}"
         record["traceback"] = traceback.format_exc(limit=5)
-    record["wall_seconds"] = earlier + time.time() - t0
+    # with the earlier runs of an interrupted relaxation this run resumed
+    record["wall_seconds"] = record.get("wall_seconds_earlier_runs", 0.0) + time.time() - t0
     _write_json_atomically(result_path, record)
     for path in relax_state_files(result_path).values():  # the result is written: nothing to resume
         path.unlink(missing_ok=True)

@@ -300,6 +300,7 @@ def test_interrupted_relaxation_resumes_from_its_last_step(tmp_path, displaced_n
     rec = json.loads((folder / "na-displaced.json").read_text())
     assert rec["status"] == "converged"
     assert rec["relax"]["resumed_after_step"] >= 3
+    assert rec["wall_seconds"] > rec["wall_seconds_earlier_runs"] > 0  # both runs counted
     assert rec["relax"]["steps"] == whole["relax"]["steps"]
     assert np.allclose(rec["relax"]["cell_angstrom"], whole["relax"]["cell_angstrom"], atol=1e-5)
     assert np.allclose(rec["relax"]["positions_angstrom"], whole["relax"]["positions_angstrom"], atol=1e-5)
