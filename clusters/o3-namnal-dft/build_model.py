@@ -116,23 +116,36 @@ def relaxation_report(train):
 def relaxed_orderings(train, relaxed):
     """Does relaxation reorder the arrangements? At each Al fraction strictly between 0 and 1
     with at least two relaxed cells: each of them above the lowest of them (meV/TM), at the
-    ideal sites and relaxed."""
-    ideal = {a.info["config_id"]: a.get_potential_energy() for a in train}
+    ideal sites and relaxed. With both end members relaxed, also the mixing energy per TM
+    against NaMnO2 and NaAlO2 of the same kind (ideal against ideal, relaxed against relaxed,
+    each end member at its own lattice): the sign says whether Mn/Al mixing is favoured at all."""
+    atoms = {a.info["config_id"]: a for a in train}
+    ideal = {cid: a.get_potential_energy() / n_tm(a) for cid, a in atoms.items()}
+    al_fraction = {cid: a.get_chemical_symbols().count("Al") / n_tm(a) for cid, a in atoms.items()}
+    relaxed_per_tm = {r["cell"]: r["relaxed_eV"] / n_tm(atoms[r["cell"]]) for r in relaxed if r["cell"] in atoms}
+    ends = {}
+    for cid, x in al_fraction.items():
+        if x in (0.0, 1.0) and cid in relaxed_per_tm:
+            ends[x] = (ideal[cid], relaxed_per_tm[cid])
     by_x = {}
-    for r in relaxed:
-        a = next(t for t in train if t.info["config_id"] == r["cell"]) if r["cell"] in ideal else None
-        if a is None:
-            continue
-        x = a.get_chemical_symbols().count("Al") / n_tm(a)
+    for cid, er in relaxed_per_tm.items():
+        x = al_fraction[cid]
         if 0.0 < x < 1.0:
-            by_x.setdefault(f"{x:.3f}", []).append((r["cell"], ideal[r["cell"]] / n_tm(a), r["relaxed_eV"] / n_tm(a)))
+            by_x.setdefault(f"{x:.3f}", []).append((cid, x, ideal[cid], er))
     out = {}
-    for x, cells in sorted(by_x.items()):
+    for key, cells in sorted(by_x.items()):
         if len(cells) < 2:
             continue
-        low_i, low_r = min(c[1] for c in cells), min(c[2] for c in cells)
-        out[x] = [{"cell": c, "ideal_above_lowest_meV_per_tm": round(1000 * (ei - low_i), 1),
-                   "relaxed_above_lowest_meV_per_tm": round(1000 * (er - low_r), 1)} for c, ei, er in sorted(cells, key=lambda t: t[2])]
+        low_i, low_r = min(c[2] for c in cells), min(c[3] for c in cells)
+        out[key] = []
+        for cid, x, ei, er in sorted(cells, key=lambda t: t[3]):
+            row = {"cell": cid, "ideal_above_lowest_meV_per_tm": round(1000 * (ei - low_i), 1),
+                   "relaxed_above_lowest_meV_per_tm": round(1000 * (er - low_r), 1)}
+            if len(ends) == 2:
+                for i, kind in ((0, "ideal"), (1, "relaxed")):
+                    e = (ei, er)[i]
+                    row[f"{kind}_mixing_meV_per_tm"] = round(1000 * (e - (1 - x) * ends[0.0][i] - x * ends[1.0][i]), 1)
+            out[key].append(row)
     return out
 
 
@@ -300,10 +313,14 @@ def markdown(out):
                      + " | ".join(c or "-" for c in cols) + " |")
     lines += ["", "### Ordering energies at the ideal sites and relaxed (cells relaxed at the same Al fraction)", ""]
     if out["relaxed_orderings"]:
-        lines += ["| Al fraction | cell | ideal, above lowest (meV/TM) | relaxed, above lowest (meV/TM) |", "|---|---|---|---|"]
+        lines += ["Mixing energy: per TM against NaMnO2 and NaAlO2 of the same kind (ideal sites against ideal sites, "
+                  "relaxed against relaxed, each end member at its own lattice); positive means the two end members "
+                  "are lower than the mixed cell.", "",
+                  "| Al fraction | cell | ideal, above lowest (meV/TM) | relaxed, above lowest (meV/TM) | "
+                  "mixing energy, ideal (meV/TM) | mixing energy, relaxed (meV/TM) |", "|---|---|---|---|---|---|"]
         for x, rows in out["relaxed_orderings"].items():
-            lines += [f"| {x} | {r['cell']} | {r['ideal_above_lowest_meV_per_tm']:.1f} | {r['relaxed_above_lowest_meV_per_tm']:.1f} |"
-                      for r in rows]
+            lines += [f"| {x} | {r['cell']} | {r['ideal_above_lowest_meV_per_tm']:.1f} | {r['relaxed_above_lowest_meV_per_tm']:.1f} | "
+                      f"{r.get('ideal_mixing_meV_per_tm', '-')} | {r.get('relaxed_mixing_meV_per_tm', '-')} |" for r in rows]
     else:
         lines.append("No Al fraction has two relaxed cells yet (dft/run_all.sh, stage 2).")
     lines += [""]
