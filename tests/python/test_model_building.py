@@ -170,3 +170,44 @@ def test_row_ordering_is_recognised_with_its_sequence_and_nothing_else_is():
     honeycomb = [a for a in frames if "Ni 2/3 Sb 1/3" in a.info["composition"]][0]
     assert mb.neighbour_pairs(honeycomb, "Sb", "Sb") == 0
     assert mb.row_directions(honeycomb, ("Ni", "Sb"), d=3.063) == []
+
+
+def _mn_al_cell(symbols, energy):
+    """A stand-in O3 cell: only the species and the energy matter to the ordering report."""
+    from ase import Atoms
+    a = Atoms(symbols + ["Na"] * len(symbols), positions=np.zeros((2 * len(symbols), 3)))
+    a.calc = SinglePointCalculator(a, energy=energy)
+    return a
+
+
+def test_mn_al_mixing_energies_and_reordering_against_hand_computed_values():
+    """clusters/o3-namnal-dft/build_model.relaxed_orderings: energies per TM above the lowest
+    cell and mixing energies against the end members of the same kind (ideal with ideal,
+    relaxed with relaxed), checked on numbers worked out by hand."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("namnal_build", REPO / "clusters" / "o3-namnal-dft" / "build_model.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    ideal = {"mn": (["Mn"], -10.0), "al": (["Al"], -8.0), "a": (["Mn", "Al"], -18.1), "b": (["Mn", "Al"], -18.0),
+             "c": (["Mn", "Mn", "Al"], -28.0), "lonely": (["Mn", "Mn", "Al"], -27.9)}
+    train = []
+    for cid, (symbols, e) in ideal.items():
+        train.append(_mn_al_cell(symbols, e))
+        train[-1].info["config_id"] = cid
+    # Relaxed: Mn gains 0.5 eV, Al 0.2 eV; cell a gains 0.2 eV, b 0.4 eV (b becomes lowest).
+    relaxed = [{"cell": "mn", "relaxed_eV": -10.5}, {"cell": "al", "relaxed_eV": -8.2},
+               {"cell": "a", "relaxed_eV": -18.3}, {"cell": "b", "relaxed_eV": -18.4},
+               {"cell": "lonely", "relaxed_eV": -28.0}]
+    out = build.relaxed_orderings(train, relaxed)
+    assert list(out) == ["0.500"]  # Al = 1/3 has one relaxed cell: nothing to compare
+    rows = {r["cell"]: r for r in out["0.500"]}
+    assert [r["cell"] for r in out["0.500"]] == ["b", "a"]  # sorted by relaxed energy
+    assert rows["a"]["ideal_above_lowest_meV_per_tm"] == 0.0 and rows["b"]["ideal_above_lowest_meV_per_tm"] == 50.0
+    assert rows["b"]["relaxed_above_lowest_meV_per_tm"] == 0.0 and rows["a"]["relaxed_above_lowest_meV_per_tm"] == 50.0
+    # ideal: -18.1/2 - (-9.0) = -0.05 eV/TM; relaxed: -18.4/2 - (-10.5 - 8.2)/2 = +0.15 eV/TM
+    assert rows["a"]["ideal_mixing_meV_per_tm"] == pytest.approx(-50.0)
+    assert rows["b"]["relaxed_mixing_meV_per_tm"] == pytest.approx(150.0)
+    assert rows["a"]["relaxed_mixing_meV_per_tm"] == pytest.approx(200.0)
+    # without a relaxed end member there is no mixing energy, but the ranking stays
+    out = build.relaxed_orderings(train, [r for r in relaxed if r["cell"] != "al"])
+    assert "relaxed_mixing_meV_per_tm" not in out["0.500"][0]
