@@ -130,7 +130,7 @@ def make_calculator(atoms, settings, txt, mixer=None, maxiter=None):
         setups=setups or "paw",
         convergence=criteria,
         maxiter=maxiter or conv["maxiter"],
-        txt=str(txt),
+        txt=txt if hasattr(txt, "write") else str(txt),
         **extra,
     )
 
@@ -343,10 +343,14 @@ def run_one(atoms, settings, result_path, log_path):
     t0 = time.time()
     try:
         if settings.get("relax"):
-            atoms.calc = make_calculator(atoms, settings, log_path)
-            _relax(atoms, settings["relax"], record, Path(log_path).with_suffix(".relax.log"),
-                   relax_state_files(result_path), _relax_fingerprint(atoms, settings))
-            record["energy_eV"] = float(atoms.get_potential_energy())
+            state = relax_state_files(result_path)
+            # A relaxation that will resume appends to its earlier runs' GPAW log: given a
+            # name, GPAW would truncate it and the SCF history of the killed run would be lost.
+            with open(log_path, "a" if state["note"].exists() else "w") as txt:
+                atoms.calc = make_calculator(atoms, settings, txt)
+                _relax(atoms, settings["relax"], record, Path(log_path).with_suffix(".relax.log"),
+                       state, _relax_fingerprint(atoms, settings))
+                record["energy_eV"] = float(atoms.get_potential_energy())
         else:
             record["energy_eV"] = _single_point(atoms, settings, log_path, record)
         record["magnetic_moment_muB"] = float(atoms.get_magnetic_moment()) if settings["spin_polarized"] else 0.0

@@ -278,7 +278,8 @@ def test_interrupted_relaxation_resumes_from_its_last_step(tmp_path, displaced_n
     """A relaxation of positions and cell killed after 3 BFGS steps (a batch job's wall time)
     continues on the rerun from its last saved step with BFGS's saved Hessian, so it takes
     the same steps to the same end as an uninterrupted relaxation (same step count, cell,
-    positions and energy); the record says after which step it resumed, and the resume files
+    positions and energy); the record says after which step it resumed, the GPAW log keeps
+    the killed run's SCF history and appends the rerun's, and the resume files
     are gone once the result is written. A saved state from other settings is not resumed."""
     import numpy as np
     import tmorder_dft as dft
@@ -296,6 +297,7 @@ def test_interrupted_relaxation_resumes_from_its_last_step(tmp_path, displaced_n
     state = dft.relax_state_files(folder / "na-displaced.json")
     _kill_after_steps(["run", structures, folder, "--settings", settings], state["note"], 3)
     assert all(p.exists() for p in state.values())
+    killed_log = (folder / "na-displaced.txt").read_text()
     dft_cli("run", structures, folder, "--settings", settings)
     rec = json.loads((folder / "na-displaced.json").read_text())
     assert rec["status"] == "converged"
@@ -306,6 +308,8 @@ def test_interrupted_relaxation_resumes_from_its_last_step(tmp_path, displaced_n
     assert np.allclose(rec["relax"]["positions_angstrom"], whole["relax"]["positions_angstrom"], atol=1e-5)
     assert rec["energy_eV"] == pytest.approx(whole["energy_eV"], abs=1e-5)
     assert "resumed after step" in (folder / "na-displaced.relax.log").read_text()
+    gpaw_log = (folder / "na-displaced.txt").read_text()  # the killed run's SCF history kept
+    assert gpaw_log.startswith(killed_log) and gpaw_log.count("\nDate:") == 2
     assert not any(p.exists() for p in state.values()), "resume files left after the result was written"
 
     other = tmp_path / "other"
