@@ -55,6 +55,11 @@ DEFAULT_SETTINGS = {
     # of spending all of maxiter oscillating: a few layered cells (Ru-rich 19-atom, Na0.8
     # with Cu in the Na layer) sloshed for 100-300 iterations with the mixer above. Both
     # attempts are recorded; the training frame names the mixer that converged. None: off.
+    # Optional "anneal_width_eV": the fallback first converges with this wider Fermi-Dirac
+    # smearing and then continues from that density at the standard width to convergence
+    # (the energy is the standard-width one, as for every other cell): for SCFs that
+    # oscillate between near-degenerate occupations (Mn3+ e_g at undistorted sites, moments
+    # drifting in Cu-exchanged Na-deficient cells) rather than slosh charge.
     "scf_fallback": {"after_iterations": 120, "mixer": {"beta": 0.02, "nmaxold": 5, "weight": 100.0}},
     "geometry": "ideal unrelaxed positions at the model's lattice parameters",
     # None: single points at the ideal positions. {"fmax_eV_per_A": f, "max_steps": n,
@@ -92,7 +97,7 @@ def kpoint_mesh(cell, density):
     return [max(1, int(math.ceil(density * np.linalg.norm(b) - 1e-9))) for b in recip]
 
 
-def make_calculator(atoms, settings, txt, mixer=None, maxiter=None):
+def make_calculator(atoms, settings, txt, mixer=None, maxiter=None, width=None):
     from gpaw import GPAW, PW, FermiDirac
 
     setups = {el: f":d,{u}" for el, u in settings["hubbard_u_eV"].items() if el in atoms.get_chemical_symbols()}
@@ -125,7 +130,7 @@ def make_calculator(atoms, settings, txt, mixer=None, maxiter=None):
         mode=PW(settings["ecut_eV"], **pw),
         xc=settings["xc"],
         kpts={"size": kpoint_mesh(atoms.cell, settings["kpoint_density_per_inv_angstrom"]), "gamma": True},
-        occupations=FermiDirac(settings["smearing"]["width_eV"]),
+        occupations=FermiDirac(width or settings["smearing"]["width_eV"]),
         spinpol=settings["spin_polarized"],
         setups=setups or "paw",
         convergence=criteria,
@@ -276,32 +281,48 @@ def _relax(atoms, relax, record, log, state=None, fingerprint=""):
 def _single_point(atoms, settings, log_path, record):
     """The energy with settings["mixer"], and if the SCF has not converged after
     scf_fallback["after_iterations"], once more from scratch with scf_fallback["mixer"] for the
-    rest of maxiter (its GPAW log next to the first, *.retry.txt). record["scf_attempts"] lists
-    them; record["mixer_used"] is the one that converged. Raises GPAW's convergence error if
-    neither does."""
-    from gpaw import KohnShamConvergenceError
+    rest of maxiter (its GPAW log next to the first, *.retry.txt); with
+    scf_fallback["anneal_width_eV"] that retry first converges at the wider smearing and then
+    at the standard width from the density it reached. record["scf_attempts"] lists every SCF
+    (mixer, iteration limit, smearing width, status, iterations taken); record["mixer_used"] is the mixer that
+    converged. Raises GPAW's convergence error if none does."""
+    from gpaw import FermiDirac, KohnShamConvergenceError
 
     maxiter = settings["convergence"]["maxiter"]
+    width = settings["smearing"]["width_eV"]
     fallback = settings.get("scf_fallback")
-    plan = [(settings.get("mixer"), maxiter)]
-    # no restart when the run already uses the fallback mixer: it would only start over
-    if fallback and fallback["after_iterations"] < maxiter and fallback["mixer"] != settings.get("mixer"):
-        plan = [(settings.get("mixer"), fallback["after_iterations"]),
-                (fallback["mixer"], maxiter - fallback["after_iterations"])]
+    plan = [(settings.get("mixer"), maxiter, None)]
+    # no restart when the run already uses the fallback mixer at the same width: it would only start over
+    anneal = (fallback or {}).get("anneal_width_eV")
+    if fallback and fallback["after_iterations"] < maxiter and (fallback["mixer"] != settings.get("mixer") or anneal):
+        plan = [(settings.get("mixer"), fallback["after_iterations"], None),
+                (fallback["mixer"], maxiter - fallback["after_iterations"], anneal)]
     record["scf_attempts"] = []
-    for k, (mixer, iterations) in enumerate(plan):
+    for k, (mixer, iterations, hot) in enumerate(plan):
         txt = log_path if k == 0 else Path(log_path).with_suffix(".retry.txt")
-        atoms.calc = make_calculator(atoms, settings, txt, mixer, iterations)
-        attempt = {"mixer": mixer, "maxiter": iterations}
+        atoms.calc = make_calculator(atoms, settings, txt, mixer, iterations, width=hot)
+        attempt = {"mixer": mixer, "maxiter": iterations, "smearing_width_eV": hot or width}
         record["scf_attempts"].append(attempt)
         try:
             energy = float(atoms.get_potential_energy())
+            if hot:
+                # the wide-smearing energy is not used: continue from its density at the
+                # standard width with the iterations left
+                used = int(atoms.calc.get_number_of_iterations())
+                attempt.update(status="converged", iterations=used)
+                attempt = {"mixer": mixer, "maxiter": iterations - used, "smearing_width_eV": width,
+                           "start": "density of the previous attempt"}
+                record["scf_attempts"].append(attempt)
+                if iterations - used < 1:
+                    raise KohnShamConvergenceError("no iterations left after the wide-smearing SCF")
+                atoms.calc.set(occupations=FermiDirac(width), maxiter=iterations - used)
+                energy = float(atoms.get_potential_energy())
         except KohnShamConvergenceError:
             attempt["status"] = "unconverged"
             if k == len(plan) - 1:
                 raise
             continue
-        attempt["status"] = "converged"
+        attempt.update(status="converged", iterations=int(atoms.calc.get_number_of_iterations()))
         record["mixer_used"] = mixer
         return energy
     raise AssertionError("unreachable")

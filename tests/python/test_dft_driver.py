@@ -183,6 +183,35 @@ def test_scf_that_does_not_converge_is_retried_with_the_fallback_mixer(structure
     assert rec["status"] == "converged" and len(rec["scf_attempts"]) == 1
 
 
+def test_fallback_with_smearing_annealing_ends_at_the_standard_width_from_the_wide_density(structures, tmp_path):
+    """With scf_fallback["anneal_width_eV"] the retry converges at the wide smearing, then
+    continues from that density at the standard width: three SCFs recorded, the last at the
+    standard width, started from the density and needing fewer iterations than a run from
+    scratch, and its energy is the standard-width energy of an ordinary run (not the
+    wide-smearing one, which differs measurably for this metal)."""
+    plain = dict(LOOSE, scf_fallback=None)
+    dft_cli("run", structures, tmp_path / "plain", "--settings", json.dumps(plain), "--only", "na-a")
+    reference = json.loads((tmp_path / "plain" / "na-a.json").read_text())
+    hot = dict(plain, smearing={"type": "fermi-dirac", "width_eV": 0.5})
+    dft_cli("run", structures, tmp_path / "hot", "--settings", json.dumps(hot), "--only", "na-a")
+    hot_energy = json.loads((tmp_path / "hot" / "na-a.json").read_text())["energy_eV"]
+    assert abs(hot_energy - reference["energy_eV"]) > 2e-2  # the test can tell the widths apart
+
+    gentle = {"beta": 0.02, "nmaxold": 5, "weight": 100.0}
+    anneal = dict(LOOSE, scf_fallback={"after_iterations": 2, "mixer": gentle, "anneal_width_eV": 0.5})
+    dft_cli("run", structures, tmp_path / "anneal", "--settings", json.dumps(anneal), "--only", "na-a")
+    rec = json.loads((tmp_path / "anneal" / "na-a.json").read_text())
+    assert rec["status"] == "converged", rec.get("error")
+    steps = rec["scf_attempts"]
+    assert [(a["status"], a["smearing_width_eV"]) for a in steps] == [("unconverged", 0.05), ("converged", 0.5),
+                                                                      ("converged", 0.05)]
+    assert steps[2]["start"] == "density of the previous attempt"
+    assert steps[1]["maxiter"] == 98 and steps[2]["maxiter"] == 98 - steps[1]["iterations"]
+    assert steps[2]["iterations"] < reference["scf_attempts"][0]["iterations"]
+    assert rec["mixer_used"] == gentle
+    assert rec["energy_eV"] == pytest.approx(reference["energy_eV"], abs=5e-3)
+
+
 def test_symmetry_breaking_start_is_reproducible_and_has_the_asked_size():
     """The start of a relaxation is moved off the ideal sites by a symmetric strain with
     entries up to `strain` (atoms move with the cell) plus a displacement of exactly
