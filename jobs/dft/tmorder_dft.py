@@ -512,6 +512,9 @@ def collect(structures, results_dir, training, out=sys.stdout):
             "dft_point_group_symmetry": bool(s.get("point_group_symmetry", True)),
             "dft_wall_seconds": round(rec["wall_seconds"], 1),
         })
+        attempts = rec.get("scf_attempts") or []
+        if attempts and attempts[-1].get("start"):  # smearing annealing: say where the final SCF started
+            a.info["dft_scf_start"] = f"density converged at fermi-dirac:{attempts[-2]['smearing_width_eV']}"
         kept.append(a)
     write(str(training), kept, format="extxyz")
     report = Path(training).with_name(Path(training).stem + "-excluded.txt")

@@ -210,6 +210,14 @@ def test_fallback_with_smearing_annealing_ends_at_the_standard_width_from_the_wi
     assert steps[2]["iterations"] < reference["scf_attempts"][0]["iterations"]
     assert rec["mixer_used"] == gentle
     assert rec["energy_eV"] == pytest.approx(reference["energy_eV"], abs=5e-3)
+    from ase.io import read
+    import tmorder_dft as dft
+    dft.collect(structures, tmp_path / "anneal", tmp_path / "t.extxyz")
+    frame = read(str(tmp_path / "t.extxyz"))
+    assert frame.info["dft_smearing"] == "fermi-dirac:0.05"
+    assert frame.info["dft_scf_start"] == "density converged at fermi-dirac:0.5"
+    dft.collect(structures, tmp_path / "plain", tmp_path / "p.extxyz")
+    assert "dft_scf_start" not in read(str(tmp_path / "p.extxyz")).info
 
 
 def test_symmetry_breaking_start_is_reproducible_and_has_the_asked_size():
