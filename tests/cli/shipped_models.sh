@@ -75,7 +75,7 @@ with h5py.File("small.h5") as f:
     print("honeycomb order parameter from", round(float(psi[0]), 3), "to", round(float(psi[-1]), 3))
 PY
 # The Mn/Al input on 10 x 10 x 2 cells (200 TM sites, 3:2): second-shell Al-Al short-range
-# order (the rows of the model's 3:2 ground state put like species at 5.2 A) grows on cooling.
+# order (Warren-Cowley parameter; positive: fewer Al-Al pairs at 5.2 A than at random) grows on cooling.
 shrink "$ROOT/inputs/namnal-queue.toml" queue.toml "10, 10, 2"
 run_ok "the Mn/Al input runs on 10 x 10 x 2 cells" -- "$TMORDER" run queue.toml --quiet
 $PY - queue.h5 <<'PY' || fail "Mn/Al input results"

@@ -14,6 +14,11 @@
 #     Then the two lowest Al = 1/3 row cells (12 atoms; two stackings of the same in-plane
 #     Mn Al Mn rows, 3.5 meV/TM apart at the ideal sites): does relaxation reorder them, as it
 #     reorders the two Al = 1/2 row cells.
+# mnal25-n5-s2-d2 oscillated in both plain attempts (stage 1) and was converged by rerunning it
+# with smearing annealing (0.2 eV, then 0.05 eV from that density; jobs/dft/README.md):
+#   tmorder_dft.py run structures.extxyz results-unrelaxed --retry-failed --only mnal25-n5-s2-d2 \
+#     --settings '{"mixer": {"beta": 0.02, "nmaxold": 5, "weight": 100.0}, "scf_fallback":
+#       {"after_iterations": 3, "mixer": {"beta": 0.02, "nmaxold": 5, "weight": 100.0}, "anneal_width_eV": 0.2}}'
 set -euo pipefail
 cd "$(dirname "$0")"
 driver=../../../jobs/dft/tmorder_dft.py
