@@ -222,6 +222,24 @@ def rows_summary(level):
             "degenerate_sizes": sorted({int(a.info["size"]) for a in level})}
 
 
+def height_above_tie_line(points, x):
+    """How far (same units as the energies) the point at composition x lies above the lower
+    convex hull of the other points [(composition, energy per site)], and the two
+    compositions of the hull facet below it. A positive height means the composition x is
+    unstable against coexisting domains of those two; linear terms in the energy (reference
+    energies) cancel, so raw model energies per site will do."""
+    e_x = next(e for c, e in points if abs(c - x) < 1e-9)
+    others = [(c, e) for c, e in points if abs(c - x) > 1e-9]
+    best = None
+    for c1, e1 in others:
+        for c2, e2 in others:
+            if c1 < x < c2:
+                e_line = e1 + (e2 - e1) * (x - c1) / (c2 - c1)
+                if best is None or e_line < best[0]:
+                    best = (e_line, c1, c2)
+    return e_x - best[0], best[1], best[2]
+
+
 def queue_ground_state(tmorder, model_json):
     """Ground state at Mn:Al = 3:2: exhaustive (up to 10 cells), then annealing; rows or not."""
     # Every structure of the lowest level is written: the model has no interlayer term, so
@@ -234,6 +252,14 @@ def queue_ground_state(tmorder, model_json):
     level.sort(key=lambda fa: fa[1].info["degenerate_index"])  # index 0 (the printed one) first
     (HERE / "ground-states-mnal-3to2-degenerate.extxyz").write_text("".join(f for f, _ in level))
     out = rows_summary([a for _, a in level])
+    # Is 3:2 a stable ordered composition of the model at all, or above the tie line of its
+    # neighbours (then it orders as coexisting domains, not as a superstructure)? Energies are
+    # per parent cell, i.e. per TM site.
+    lowest = [(a.get_chemical_symbols().count("Al") / n_tm(a), a.info["ce_energy_per_cell"])
+              for _, a in levels if a.info["degenerate_index"] == 0]
+    height, c1, c2 = height_above_tie_line(lowest, 0.4)
+    out["above_tie_line_meV_per_site"] = round(1000 * height, 2)
+    out["tie_line_al_fractions"] = [round(c1, 4), round(c2, 4)]
     out["annealing"] = mb.anneal(tmorder, model_json, [], "TM:Mn=3/5,Al=2/5", [],
                                  (("5x5 in-plane (25 TM sites)", "5,-5,0,0,5,-5,0,0,1"),
                                   ("10x10 in-plane (100 TM sites)", "10,-10,0,0,10,-10,0,0,1")), "10", "4000")
@@ -281,6 +307,13 @@ def markdown(out):
               f"- all {gs['degenerate_structures']} degenerate structures (cells of {', '.join(map(str, gs['degenerate_sizes']))} "
               f"parent cells): {gs['degenerate_with_rows']} made of complete rows; row sequences up to origin and direction: "
               + ("; ".join(gs["degenerate_row_sequences"]) or "none")]
+    lines.append(f"- against the model's lowest structures at every other composition (up to 10 cells): 3:2 lies "
+                 f"{gs['above_tie_line_meV_per_site']:.2f} meV/site "
+                 + ("above" if gs["above_tie_line_meV_per_site"] > 0 else "below")
+                 + f" the tie line between Al fractions {gs['tie_line_al_fractions'][0]:.4f} and "
+                 f"{gs['tie_line_al_fractions'][1]:.4f}"
+                 + (" (unstable against coexisting domains of those two)" if gs["above_tie_line_meV_per_site"] > 0 else
+                    " (on the hull: a stable ordered composition)"))
     for label, text in gs["annealing"].items():
         lines.append(f"- simulated annealing, {label}: {text}")
     dft_lowest = out["dft_orderings"]["0.400"][0]["cell"]

@@ -211,3 +211,22 @@ def test_mn_al_mixing_energies_and_reordering_against_hand_computed_values():
     # without a relaxed end member there is no mixing energy, but the ranking stays
     out = build.relaxed_orderings(train, [r for r in relaxed if r["cell"] != "al"])
     assert "relaxed_mixing_meV_per_tm" not in out["0.500"][0]
+
+
+def test_height_above_the_tie_line_of_the_neighbouring_ground_states():
+    """build_model.height_above_tie_line: the height of a composition above the lower convex
+    hull of the others, and the facet below it, on points worked out by hand; a linear term
+    added to every energy (reference energies) changes nothing."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("namnal_build", REPO / "clusters" / "o3-namnal-dft" / "build_model.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    points = [(0.0, 0.0), (1 / 3, -12.0), (0.4, -11.0), (0.5, -16.0), (0.75, -9.0), (1.0, 0.0)]
+    height, c1, c2 = build.height_above_tie_line(points, 0.4)
+    # hull facet 1/3 - 1/2: -12 + (0.4 - 1/3) / (1/6) * (-4) = -13.6 (0 - 1/2 gives -12.8 and
+    # 1/3 - 3/4 gives -11.52 there: higher)
+    assert height == pytest.approx(2.6) and (c1, c2) == (1 / 3, 0.5)
+    tilted = [(c, e + 7.0 - 30.0 * c) for c, e in points]
+    assert build.height_above_tie_line(tilted, 0.4)[0] == pytest.approx(2.6)
+    on_hull = [(c, -14.0 if c == 0.4 else e) for c, e in points]
+    assert build.height_above_tie_line(on_hull, 0.4)[0] == pytest.approx(-0.4)
