@@ -47,6 +47,10 @@ def n_tm(atoms):
     return sym.count("Mn") + sym.count("Al")
 
 
+def al_fraction(atoms):
+    return atoms.get_chemical_symbols().count("Al") / n_tm(atoms)
+
+
 def jahn_teller(atoms):
     """In-plane Mn-Mn distances (the 6 nearest, sorted), the TM layer spacing and the Mn-O
     bond lengths (6 nearest O, sorted) of a relaxed cell with one Mn per TM layer site."""
@@ -121,15 +125,15 @@ def relaxed_orderings(train, relaxed):
     each end member at its own lattice): the sign says whether Mn/Al mixing is favoured at all."""
     atoms = {a.info["config_id"]: a for a in train}
     ideal = {cid: a.get_potential_energy() / n_tm(a) for cid, a in atoms.items()}
-    al_fraction = {cid: a.get_chemical_symbols().count("Al") / n_tm(a) for cid, a in atoms.items()}
+    x_of = {cid: al_fraction(a) for cid, a in atoms.items()}
     relaxed_per_tm = {r["cell"]: r["relaxed_eV"] / n_tm(atoms[r["cell"]]) for r in relaxed if r["cell"] in atoms}
     ends = {}
-    for cid, x in al_fraction.items():
+    for cid, x in x_of.items():
         if x in (0.0, 1.0) and cid in relaxed_per_tm:
             ends[x] = (ideal[cid], relaxed_per_tm[cid])
     by_x = {}
     for cid, er in relaxed_per_tm.items():
-        x = al_fraction[cid]
+        x = x_of[cid]
         if 0.0 < x < 1.0:
             by_x.setdefault(f"{x:.3f}", []).append((cid, x, ideal[cid], er))
     out = {}
@@ -142,8 +146,7 @@ def relaxed_orderings(train, relaxed):
             row = {"cell": cid, "ideal_above_lowest_meV_per_tm": round(1000 * (ei - low_i), 1),
                    "relaxed_above_lowest_meV_per_tm": round(1000 * (er - low_r), 1)}
             if len(ends) == 2:
-                for i, kind in ((0, "ideal"), (1, "relaxed")):
-                    e = (ei, er)[i]
+                for i, (kind, e) in enumerate((("ideal", ei), ("relaxed", er))):
                     row[f"{kind}_mixing_meV_per_tm"] = round(1000 * (e - (1 - x) * ends[0.0][i] - x * ends[1.0][i]), 1)
             out[key].append(row)
     return out
@@ -155,7 +158,7 @@ def dft_orderings(train):
     across the rows) or none."""
     by_x = {}
     for a in train:
-        x = a.get_chemical_symbols().count("Al") / n_tm(a)
+        x = al_fraction(a)
         if 0.0 < x < 1.0:
             by_x.setdefault(f"{x:.3f}", []).append((a.get_potential_energy() / n_tm(a), a))
     out = {}
@@ -242,8 +245,9 @@ def height_above_tie_line(points, x):
 
 def queue_ground_state(tmorder, model_json):
     """Ground state at Mn:Al = 3:2: exhaustive (up to 10 cells), then annealing; rows or not."""
-    # Every structure of the lowest level is written: the model has no interlayer term, so
-    # the 3:2 level holds several stackings and each is checked for rows, not only the first.
+    # Every structure of the lowest level is written: a model without an interlayer term
+    # cannot tell stackings apart, so the 3:2 level can hold several, and each is checked for
+    # rows, not only the first.
     # Kept: one frame per composition, and the whole 3:2 level in its own file.
     text, levels = ground_state_levels(tmorder, model_json)
     (HERE / "ground-states-mnal.txt").write_text(text)
@@ -255,7 +259,7 @@ def queue_ground_state(tmorder, model_json):
     # Is 3:2 a stable ordered composition of the model at all, or above the tie line of its
     # neighbours (then it orders as coexisting domains, not as a superstructure)? Energies are
     # per parent cell, i.e. per TM site.
-    lowest = [(a.get_chemical_symbols().count("Al") / n_tm(a), a.info["ce_energy_per_cell"])
+    lowest = [(al_fraction(a), a.info["ce_energy_per_cell"])
               for _, a in levels if a.info["degenerate_index"] == 0]
     height, c1, c2 = height_above_tie_line(lowest, 0.4)
     out["above_tie_line_meV_per_site"] = round(1000 * height, 2)

@@ -172,6 +172,15 @@ def test_row_ordering_is_recognised_with_its_sequence_and_nothing_else_is():
     assert mb.row_directions(honeycomb, ("Ni", "Sb"), d=3.063) == []
 
 
+def _namnal_build():
+    """clusters/o3-namnal-dft/build_model.py as a module (importing it runs nothing)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("namnal_build", REPO / "clusters" / "o3-namnal-dft" / "build_model.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    return build
+
+
 def _mn_al_cell(symbols, energy):
     """A stand-in O3 cell: only the species and the energy matter to the ordering report."""
     from ase import Atoms
@@ -184,10 +193,7 @@ def test_mn_al_mixing_energies_and_reordering_against_hand_computed_values():
     """clusters/o3-namnal-dft/build_model.relaxed_orderings: energies per TM above the lowest
     cell and mixing energies against the end members of the same kind (ideal with ideal,
     relaxed with relaxed), checked on numbers worked out by hand."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("namnal_build", REPO / "clusters" / "o3-namnal-dft" / "build_model.py")
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
+    build = _namnal_build()
     ideal = {"mn": (["Mn"], -10.0), "al": (["Al"], -8.0), "a": (["Mn", "Al"], -18.1), "b": (["Mn", "Al"], -18.0),
              "c": (["Mn", "Mn", "Al"], -28.0), "lonely": (["Mn", "Mn", "Al"], -27.9)}
     train = []
@@ -217,10 +223,7 @@ def test_height_above_the_tie_line_of_the_neighbouring_ground_states():
     """build_model.height_above_tie_line: the height of a composition above the lower convex
     hull of the others, and the facet below it, on points worked out by hand; a linear term
     added to every energy (reference energies) changes nothing."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("namnal_build", REPO / "clusters" / "o3-namnal-dft" / "build_model.py")
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
+    build = _namnal_build()
     points = [(0.0, 0.0), (1 / 3, -12.0), (0.4, -11.0), (0.5, -16.0), (0.75, -9.0), (1.0, 0.0)]
     height, c1, c2 = build.height_above_tie_line(points, 0.4)
     # hull facet 1/3 - 1/2: -12 + (0.4 - 1/3) / (1/6) * (-4) = -13.6 (0 - 1/2 gives -12.8 and
