@@ -287,6 +287,49 @@ def test_relaxation_lowers_the_energy_and_trains_on_the_relaxed_geometry(tmp_pat
     assert n == 0 and excluded[0][0] == "na-displaced"
 
 
+def test_relaxation_at_reduced_settings_ends_with_a_full_settings_single_point(tmp_path, displaced_na):
+    """The cheap route (relax at a lower cutoff, train on a single point at the full settings):
+    the atom still relaxes back to the body centre; the recorded energy is the full-settings
+    energy of the relaxed geometry (an independent single point on it agrees), not the
+    reduced-settings energy, which is kept beside it and differs; the training frame says how
+    the geometry was obtained."""
+    import numpy as np
+    import tmorder_dft as dft
+    from ase import Atoms
+    from ase.io import read, write
+
+    loose = dict(LOOSE, niggli_reduce=False)
+    cheap = dict(loose, relax={"fmax_eV_per_A": 0.02, "max_steps": 30, "relax_settings": {"ecut_eV": 120}})
+    dft_cli("run", displaced_na, tmp_path / "rx", "--settings", json.dumps(cheap))
+    rec = json.loads((tmp_path / "rx" / "na-displaced.json").read_text())
+    assert rec["status"] == "converged", rec.get("error")
+    relaxed = rec["relax"]
+    assert relaxed["relax_settings"] == {"ecut_eV": 120} and relaxed["converged"]
+    moved = np.asarray(relaxed["positions_angstrom"])
+    assert np.allclose((moved[1] - moved[0]) % 4.23, [2.115, 2.115, 2.115], atol=0.05)
+    assert abs(relaxed["energy_eV_at_relax_settings"] - rec["energy_eV"]) > 1e-3  # 120 eV vs 150 eV cutoff
+    assert [a["status"] for a in rec["scf_attempts"]][-1] == "converged"
+    assert (tmp_path / "rx" / "na-displaced.final.txt").exists()  # the final single point's own GPAW log
+
+    # independent check: a plain single point at the full (loose) settings on the relaxed geometry
+    frame = Atoms(relaxed["symbols"], positions=moved, cell=relaxed["cell_angstrom"], pbc=True)
+    frame.info["config_id"] = "na-relaxed"
+    write(str(tmp_path / "relaxed.extxyz"), [frame], format="extxyz")
+    dft_cli("run", tmp_path / "relaxed.extxyz", tmp_path / "sp", "--settings", json.dumps(loose))
+    single = json.loads((tmp_path / "sp" / "na-relaxed.json").read_text())
+    assert rec["energy_eV"] == pytest.approx(single["energy_eV"], abs=2e-3)
+
+    dft.collect(displaced_na, tmp_path / "rx", tmp_path / "t.extxyz")
+    info = read(str(tmp_path / "t.extxyz")).info
+    assert "relaxed at ecut_eV 120, energy a single point at the full settings" in info["dft_geometry"]
+    assert info["dft_ecut_eV"] == 150
+
+    bad = dict(loose, relax={"fmax_eV_per_A": 0.02, "max_steps": 3, "relax_settings": {"ecutt": 100}})
+    dft_cli("run", displaced_na, tmp_path / "bad", "--settings", json.dumps(bad))
+    rec = json.loads((tmp_path / "bad" / "na-displaced.json").read_text())
+    assert rec["status"] == "failed" and "ecutt" in rec["error"]
+
+
 def _kill_after_steps(args, note, steps):
     """Starts the driver and kills it (SIGKILL, as a batch system at the wall time would)
     once its relaxation has saved `steps` BFGS steps."""
